@@ -1,0 +1,62 @@
+use serde::Serialize;
+use ts_rs::TS;
+
+/// A machine-readable error class, so front ends never match on message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorCode {
+    /// Nothing matches the id or path asked for.
+    NotFound,
+    /// An abbreviated id matches more than one submission.
+    Ambiguous,
+    /// An input (bundle, archive, export, argument) was refused; nothing was stored.
+    InvalidInput,
+    /// The database failed or is damaged.
+    Storage,
+}
+
+/// An error as every front end receives it: a code and a message that names the problem.
+#[derive(Debug, Clone, Serialize, TS, thiserror::Error)]
+#[serde(rename_all = "camelCase")]
+#[error("{message}")]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
+        ApiError { code, message: message.into() }
+    }
+
+    pub fn invalid(message: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorCode::InvalidInput, message)
+    }
+}
+
+impl From<aar_store::StoreError> for ApiError {
+    fn from(e: aar_store::StoreError) -> ApiError {
+        use aar_store::StoreError as E;
+        let code = match &e {
+            E::NotFound(_) => ErrorCode::NotFound,
+            E::Ambiguous { .. } => ErrorCode::Ambiguous,
+            E::UnsupportedUrl(_) => ErrorCode::InvalidInput,
+            E::Database(_) | E::Migrate(_) | E::Io { .. } | E::Corrupt(_) => ErrorCode::Storage,
+        };
+        ApiError::new(code, e.to_string())
+    }
+}
+
+impl From<aar_bundle::BundleError> for ApiError {
+    fn from(e: aar_bundle::BundleError) -> ApiError {
+        ApiError::invalid(e.to_string())
+    }
+}
+
+impl From<aar_domain::IdPrefixError> for ApiError {
+    fn from(e: aar_domain::IdPrefixError) -> ApiError {
+        ApiError::invalid(e.to_string())
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

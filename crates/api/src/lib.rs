@@ -1,0 +1,272 @@
+//! The one API of AAR Review. The CLI, the desktop app and the tests all go through [`Api`];
+//! nothing above this crate touches the store or reads bundles directly.
+//!
+//! Every method returns transport types from [`dto`] (camelCase JSON, with generated TypeScript
+//! declarations) or an [`ApiError`] carrying a machine-readable [`ErrorCode`].
+
+mod demo;
+pub mod diff;
+pub mod dto;
+mod error;
+mod import;
+mod views;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use aar_domain::{FileRole, IdPrefix, SubmissionId, Timestamp};
+use aar_store::{ListFilter, Store, WriteContext};
+
+pub use error::{ApiError, ApiResult, ErrorCode};
+
+use dto::*;
+
+/// Where "now" comes from. Passed in so tests can fix time.
+pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
+/// The system clock.
+pub fn system_clock() -> Clock {
+    Arc::new(|| Timestamp::from_offset_date_time(time::OffsetDateTime::now_utc()))
+}
+
+/// The environment variable that names the database (a path or a URL).
+pub const DATABASE_ENV: &str = "AAR_REVIEW_DB";
+
+/// The default SQLite file: `<data dir>/aar-review/review.db` (on Linux
+/// `~/.local/share/aar-review/review.db`).
+pub fn default_database_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "aar-review").map(|d| d.data_dir().join("review.db"))
+}
+
+/// The reviewer's name when none is given: `AAR_REVIEW_USER`, else the login name.
+pub fn default_actor() -> String {
+    ["AAR_REVIEW_USER", "USER", "USERNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// The review service: a store, the acting reviewer and a clock.
+#[derive(Clone)]
+pub struct Api {
+    store: Store,
+    location: String,
+    actor: String,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for Api {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Api").field("location", &self.location).field("actor", &self.actor).finish()
+    }
+}
+
+impl Api {
+    /// Opens the database at `location`: a SQLite file path, or a `sqlite:`/`postgres:` URL.
+    pub async fn open(location: &str, actor: String, clock: Clock) -> ApiResult<Api> {
+        let is_url = location.starts_with("sqlite:")
+            || location.starts_with("postgres:")
+            || location.starts_with("postgresql:");
+        let store = if is_url {
+            Store::open(location).await?
+        } else {
+            Store::open_sqlite(Path::new(location)).await?
+        };
+        let shown = if is_url && location.contains('@') {
+            format!("{}…", &location[..location.find("://").map_or(0, |i| i + 3)])
+        } else {
+            location.to_owned()
+        };
+        Ok(Api { store, location: shown, actor, clock })
+    }
+
+    fn write_context(&self) -> WriteContext {
+        WriteContext { actor: self.actor.clone(), at: (self.clock)() }
+    }
+
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    pub async fn info(&self) -> ApiResult<StoreInfo> {
+        let counts = self.store.table_counts().await?;
+        Ok(StoreInfo {
+            location: self.location.clone(),
+            dialect: format!("{:?}", self.store.dialect()).to_lowercase(),
+            submissions: counts.get("submissions").copied().unwrap_or(0) as u32,
+        })
+    }
+
+    /// Imports bundles and AAR exports. All inputs are read and validated first; only if every
+    /// one is valid are they stored, in one transaction. Importing the same bytes again changes
+    /// nothing.
+    pub async fn import(&self, paths: &[PathBuf]) -> ApiResult<ImportReport> {
+        let prepared = import::prepare(paths)?;
+        import::store(&self.store, prepared, &self.write_context()).await
+    }
+
+    /// Imports the demo corpus bundled into the binary (idempotent).
+    pub async fn import_demo(&self) -> ApiResult<ImportReport> {
+        let extracted = demo::extract()?;
+        let mut prepared = import::prepare(&extracted.inputs)?;
+        prepared.relabel_origins(extracted.root(), "demo");
+        import::store(&self.store, prepared, &self.write_context()).await
+    }
+
+    /// Imports the demo corpus when the store holds no submission yet, so a first start shows
+    /// something to review. Returns whether it imported.
+    pub async fn import_demo_if_empty(&self) -> ApiResult<bool> {
+        if self.info().await?.submissions > 0 {
+            return Ok(false);
+        }
+        self.import_demo().await?;
+        Ok(true)
+    }
+
+    pub async fn list(&self, query: &ListQuery) -> ApiResult<Vec<SubmissionSummary>> {
+        let filter = ListFilter { author: query.author.clone(), task: query.task.clone() };
+        let rows = self.store.list(&filter).await?;
+        let mut summaries = views::summaries(&self.store, rows).await?;
+        if query.sort == SortKey::ClaimedPgr {
+            // Stable sort keeps newest-first among equal PGRs.
+            summaries.sort_by(|a, b| {
+                let key = |s: &SubmissionSummary| s.best_claimed_pgr().unwrap_or(f64::NEG_INFINITY);
+                key(b).total_cmp(&key(a))
+            });
+        }
+        Ok(summaries)
+    }
+
+    /// Resolves a full or abbreviated id.
+    pub async fn resolve(&self, id: &str) -> ApiResult<SubmissionId> {
+        Ok(self.store.resolve(&IdPrefix::parse(id)?).await?)
+    }
+
+    pub async fn show(&self, id: &str) -> ApiResult<SubmissionDetail> {
+        let id = self.resolve(id).await?;
+        views::detail(&self.store, &id).await
+    }
+
+    /// One file of a submission, by path.
+    pub async fn file(&self, id: &str, path: &str) -> ApiResult<FileContent> {
+        let id = self.resolve(id).await?;
+        let files = self.store.files(&id).await?;
+        let meta = files.iter().find(|f| f.path == path).ok_or_else(|| {
+            ApiError::new(ErrorCode::NotFound, format!("submission {} has no file `{path}`", id.short()))
+        })?;
+        let text = self.store.file_text(&id, path).await?;
+        Ok(views::file_content(meta, text))
+    }
+
+    /// Compares `id` with `other`, or with its parent when `other` is `None`.
+    pub async fn diff(
+        &self,
+        id: &str,
+        other: Option<&str>,
+        ignore_whitespace: bool,
+    ) -> ApiResult<SubmissionDiff> {
+        let new_id = self.resolve(id).await?;
+        let old_id = match other {
+            Some(other) => self.resolve(other).await?,
+            None => {
+                let detail = views::detail(&self.store, &new_id).await?;
+                let parent = detail.lineage.ancestors.first().ok_or_else(|| {
+                    let why = match &detail.parent_ref {
+                        Some(r) => format!("its parent `{r}` is not in the store"),
+                        None => "it has no parent".to_owned(),
+                    };
+                    ApiError::new(
+                        ErrorCode::NotFound,
+                        format!(
+                            "cannot diff {} against its parent: {why}; name a submission to compare with",
+                            new_id.short()
+                        ),
+                    )
+                })?;
+                self.resolve(&parent.id).await?
+            }
+        };
+        views::submission_diff(&self.store, &old_id, &new_id, ignore_whitespace).await
+    }
+
+    /// The newest `limit` audit entries, newest first.
+    pub async fn audit(&self, limit: u32) -> ApiResult<Vec<AuditEntryView>> {
+        let entries = self.store.audit(limit).await?;
+        Ok(entries
+            .into_iter()
+            .map(|e| AuditEntryView {
+                seq: e.seq as u32,
+                at: e.at,
+                actor: e.actor,
+                action: e.action,
+                subject: e.subject,
+                detail: e.detail,
+            })
+            .collect())
+    }
+
+    /// Row counts of every table (for tests and diagnostics).
+    pub async fn table_counts(&self) -> ApiResult<std::collections::BTreeMap<&'static str, i64>> {
+        Ok(self.store.table_counts().await?)
+    }
+
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+}
+
+/// The executable method is always shown and compared first.
+pub(crate) fn role_order(role: FileRole) -> u8 {
+    match role {
+        FileRole::Method => 0,
+        FileRole::Source => 1,
+        FileRole::Log => 2,
+        FileRole::Manifest => 3,
+    }
+}
+
+/// TypeScript declarations of every transport type, as checked in at `ui/src/lib/bindings.ts`.
+pub fn typescript_bindings() -> String {
+    use ts_rs::{Config, TS};
+    let cfg = Config::new().with_large_int("number");
+    let decls = [
+        ErrorCode::decl(&cfg),
+        ApiError::decl(&cfg),
+        SubmissionSummary::decl(&cfg),
+        ClaimView::decl(&cfg),
+        SeedResultView::decl(&cfg),
+        SubmissionDetail::decl(&cfg),
+        FileMeta::decl(&cfg),
+        FileContent::decl(&cfg),
+        PostView::decl(&cfg),
+        CommentView::decl(&cfg),
+        Lineage::decl(&cfg),
+        SubmissionRef::decl(&cfg),
+        ImportReport::decl(&cfg),
+        ImportedItem::decl(&cfg),
+        ImportStatus::decl(&cfg),
+        SkippedFindingView::decl(&cfg),
+        SubmissionDiff::decl(&cfg),
+        FileDiff::decl(&cfg),
+        FileStatus::decl(&cfg),
+        Hunk::decl(&cfg),
+        DiffLine::decl(&cfg),
+        LineKind::decl(&cfg),
+        Segment::decl(&cfg),
+        AuditEntryView::decl(&cfg),
+        SortKey::decl(&cfg),
+        ListQuery::decl(&cfg),
+        StoreInfo::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from crates/api/src/dto.rs by `UPDATE_BINDINGS=1 cargo test -p aar-api`.\n// Do not edit by hand.\n\n",
+    );
+    for decl in decls {
+        out.push_str("export ");
+        out.push_str(&decl);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}

@@ -1,0 +1,206 @@
+//! `aar-review`: the command-line front end of AAR Review. Every command is a thin call into
+//! `aar_api::Api`; this file only parses arguments and prints.
+
+mod render;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use aar_api::dto::{ListQuery, SortKey};
+use aar_api::{Api, ApiError, ErrorCode};
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Review weak-to-strong research submissions made by AI agents.
+#[derive(Debug, Parser)]
+#[command(name = "aar-review", version, about, after_help = EXIT_CODES)]
+struct Cli {
+    /// The database: a SQLite file path, or a sqlite:/postgres: URL [default: the OS data
+    /// directory, e.g. ~/.local/share/aar-review/review.db]
+    #[arg(long, global = true, env = aar_api::DATABASE_ENV, value_name = "PATH|URL")]
+    db: Option<String>,
+
+    /// Who you are, for the audit log [default: $AAR_REVIEW_USER, else your login name]
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    actor: Option<String>,
+
+    /// When to colour output
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+const EXIT_CODES: &str = "Exit codes: 0 success, 1 storage or other failure, 2 bad usage, \
+3 input refused (nothing was stored), 4 no such submission or ambiguous id.";
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Import submission bundles (folders, .zip, .tar.gz) and AAR exports. All or nothing:
+    /// if any input is refused, nothing is stored.
+    Import {
+        /// Bundles, AAR code storage folders (holding ideas/) and AAR forum exports (.json)
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import the bundled demo corpus (safe to repeat: nothing changes the second time)
+    Demo {
+        #[arg(long)]
+        json: bool,
+    },
+    /// List submissions
+    List {
+        /// Only this author's submissions
+        #[arg(long)]
+        author: Option<String>,
+        /// Only submissions with a claim on this task family
+        #[arg(long)]
+        task: Option<String>,
+        #[arg(long, value_enum, default_value_t = Sort::Created)]
+        sort: Sort,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one submission: metadata, claims, files, lineage and forum posts
+    Show {
+        /// A submission id; any unambiguous prefix of 4+ characters works
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print one file of a submission
+    Cat {
+        id: String,
+        /// The file's path inside the submission [default: the method file]
+        path: Option<String>,
+    },
+    /// Diff a submission against another one, or against its parent
+    Diff {
+        id: String,
+        /// The submission to compare with [default: ID's parent]
+        other: Option<String>,
+        /// Treat lines that differ only in whitespace as equal
+        #[arg(long, short = 'w')]
+        ignore_whitespace: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the audit log, newest first
+    Audit {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Sort {
+    /// Newest first
+    Created,
+    /// Highest claimed PGR first
+    ClaimedPgr,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: could not start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            anstream::eprintln!(
+                "{}error:{} {}",
+                render::ERROR.render(),
+                render::ERROR.render_reset(),
+                e.message
+            );
+            ExitCode::from(match e.code {
+                ErrorCode::Storage => 1,
+                ErrorCode::InvalidInput => 3,
+                ErrorCode::NotFound | ErrorCode::Ambiguous => 4,
+            })
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), ApiError> {
+    match cli.color {
+        ColorChoice::Always => anstream::ColorChoice::Always.write_global(),
+        ColorChoice::Never => anstream::ColorChoice::Never.write_global(),
+        ColorChoice::Auto => {}
+    }
+    let location = match cli.db {
+        Some(db) => db,
+        None => aar_api::default_database_path()
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::Storage,
+                    "no home directory: name a database with --db or AAR_REVIEW_DB",
+                )
+            })?
+            .display()
+            .to_string(),
+    };
+    let actor = cli.actor.unwrap_or_else(aar_api::default_actor);
+    let api = Api::open(&location, actor, aar_api::system_clock()).await?;
+    let result = dispatch(&api, cli.command).await;
+    api.close().await;
+    result
+}
+
+async fn dispatch(api: &Api, command: Command) -> Result<(), ApiError> {
+    match command {
+        Command::Import { paths, json } => {
+            let report = api.import(&paths).await?;
+            render::emit(json, &report, render::import_report)
+        }
+        Command::Demo { json } => {
+            let report = api.import_demo().await?;
+            render::emit(json, &report, render::import_report)
+        }
+        Command::List { author, task, sort, json } => {
+            let sort = match sort {
+                Sort::Created => SortKey::Created,
+                Sort::ClaimedPgr => SortKey::ClaimedPgr,
+            };
+            let list = api.list(&ListQuery { author, task, sort }).await?;
+            render::emit(json, &list, |l| render::list(l))
+        }
+        Command::Show { id, json } => {
+            let detail = api.show(&id).await?;
+            render::emit(json, &detail, render::detail)
+        }
+        Command::Cat { id, path } => {
+            let path = match path {
+                Some(path) => path,
+                None => api.show(&id).await?.method_path,
+            };
+            let file = api.file(&id, &path).await?;
+            print!("{}", file.text);
+            Ok(())
+        }
+        Command::Diff { id, other, ignore_whitespace, json } => {
+            let diff = api.diff(&id, other.as_deref(), ignore_whitespace).await?;
+            render::emit(json, &diff, render::diff)
+        }
+        Command::Audit { limit, json } => {
+            let entries = api.audit(limit).await?;
+            render::emit(json, &entries, |e| render::audit(e))
+        }
+    }
+}

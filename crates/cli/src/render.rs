@@ -1,0 +1,266 @@
+//! Human-readable output. `--json` output is the transport types serialised as they are.
+
+use std::fmt::Write as _;
+
+use aar_api::ApiError;
+use aar_api::dto::*;
+use anstyle::{AnsiColor, Color, Effects, Style};
+use comfy_table::{Table, presets};
+
+pub const ERROR: Style = Style::new().fg_color(Some(Color::Ansi(AnsiColor::Red))).effects(Effects::BOLD);
+const DIM: Style = Style::new().effects(Effects::DIMMED);
+const BOLD: Style = Style::new().effects(Effects::BOLD);
+const WARN: Style = Style::new().fg_color(Some(Color::Ansi(AnsiColor::Yellow)));
+const ADDED: Style = Style::new().fg_color(Some(Color::Ansi(AnsiColor::Green)));
+const REMOVED: Style = Style::new().fg_color(Some(Color::Ansi(AnsiColor::Red)));
+const ADDED_WORD: Style = ADDED.effects(Effects::INVERT);
+const REMOVED_WORD: Style = REMOVED.effects(Effects::INVERT);
+const HUNK: Style = Style::new().fg_color(Some(Color::Ansi(AnsiColor::Cyan)));
+
+/// Prints `value` as pretty JSON, or through `human`.
+pub fn emit<T: serde::Serialize>(
+    json: bool,
+    value: &T,
+    human: impl Fn(&T) -> String,
+) -> Result<(), ApiError> {
+    if json {
+        let text = serde_json::to_string_pretty(value).expect("transport types always serialise");
+        println!("{text}");
+    } else {
+        anstream::print!("{}", human(value));
+    }
+    Ok(())
+}
+
+fn styled(style: Style, text: impl std::fmt::Display) -> String {
+    format!("{}{text}{}", style.render(), style.render_reset())
+}
+
+/// Whether stdout gets colour; without it, changed words are marked `[-old-]{+new+}` as
+/// `git diff --word-diff=plain` does, so the emphasis survives in pipes and logs.
+fn colour() -> bool {
+    anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+}
+
+fn table() -> Table {
+    let mut table = Table::new();
+    table.load_style(presets::NOTHING);
+    table
+}
+
+fn pgr_text(claim: &ClaimView) -> String {
+    match claim.pgr_se {
+        Some(se) => format!("{:.2}±{:.2}", claim.pgr, se),
+        None => format!("{:.2}", claim.pgr),
+    }
+}
+
+pub fn import_report(report: &ImportReport) -> String {
+    let mut out = String::new();
+    for item in &report.items {
+        let status = match item.status {
+            ImportStatus::New => styled(ADDED, "imported"),
+            ImportStatus::AlreadyPresent => styled(DIM, "unchanged"),
+        };
+        let _ = writeln!(out, "{status} {}  {}  {}", item.short_id, item.title, styled(DIM, &item.origin));
+    }
+    for skipped in &report.skipped_findings {
+        let _ = writeln!(out, "{} finding {}: {}", styled(WARN, "skipped"), skipped.post_id, skipped.reason);
+    }
+    for note in &report.notes {
+        let _ = writeln!(out, "{} {note}", styled(WARN, "note"));
+    }
+    let _ = writeln!(
+        out,
+        "{} new, {} already present",
+        report.new_count(),
+        report.items.len() - report.new_count()
+    );
+    out
+}
+
+pub fn list(list: &[SubmissionSummary]) -> String {
+    if list.is_empty() {
+        return "no submissions (try `aar-review demo` or `aar-review import PATH`)\n".into();
+    }
+    let mut t = table();
+    t.set_header(["ID", "CREATED", "AUTHOR", "LANG", "CLAIMS", "TITLE"]);
+    for s in list {
+        let claims =
+            s.claims.iter().map(|c| format!("{} {}", c.task, pgr_text(c))).collect::<Vec<_>>().join(", ");
+        t.add_row([
+            s.short_id.clone(),
+            s.created_at.get(..16).unwrap_or(&s.created_at).replace('T', " "),
+            s.author.clone(),
+            s.language.clone(),
+            if claims.is_empty() { "-".into() } else { claims },
+            s.title.clone(),
+        ]);
+    }
+    format!("{t}\n{} submissions\n", list.len())
+}
+
+pub fn detail(d: &SubmissionDetail) -> String {
+    let s = &d.summary;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", styled(BOLD, &s.title));
+    let _ = writeln!(out, "id        {}", s.id);
+    let _ = writeln!(out, "author    {}", s.author);
+    let _ = writeln!(out, "created   {}", s.created_at);
+    let runnable =
+        if s.rerunnable { "re-runnable on AAR Review's engine" } else { "read-only (not re-runnable here)" };
+    let _ = writeln!(out, "method    {} ({}, {runnable})", d.method_path, s.language);
+    if let Some(r) = &d.source_ref {
+        let _ = writeln!(out, "ref       {r}");
+    }
+    let _ = writeln!(out, "imported  {} by {} from {}", d.imported_at, d.imported_by, d.origin);
+
+    let _ = writeln!(out, "\n{}", styled(BOLD, "Lineage"));
+    if d.lineage.ancestors.is_empty() {
+        match &s.missing_parent {
+            Some(missing) => {
+                let _ = writeln!(out, "  parent {} is not in the store", styled(WARN, missing));
+            }
+            None => {
+                let _ = writeln!(out, "  no parent");
+            }
+        }
+    }
+    for (depth, a) in d.lineage.ancestors.iter().enumerate() {
+        let label = if depth == 0 { "parent" } else { "  from" };
+        let _ = writeln!(out, "  {label} {}  {} ({})", a.short_id, a.title, a.author);
+    }
+    for c in &d.lineage.children {
+        let _ = writeln!(out, "  child  {}  {} ({})", c.short_id, c.title, c.author);
+    }
+
+    let _ = writeln!(out, "\n{}", styled(BOLD, "Hypothesis"));
+    let _ = writeln!(out, "{}", indent(&d.hypothesis));
+    let _ = writeln!(out, "\n{}", styled(BOLD, "Description"));
+    let _ = writeln!(out, "{}", indent(&d.description));
+
+    let _ = writeln!(out, "\n{}", styled(BOLD, "Claims"));
+    if s.claims.is_empty() {
+        let _ = writeln!(out, "  none");
+    } else {
+        let mut t = table();
+        t.set_header(["  TASK", "SPLIT", "WEAK", "CEILING", "STUDENT", "PGR", "RECOMPUTED", "SEEDS"]);
+        let acc = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.3}"));
+        for c in &s.claims {
+            let recomputed = match c.recomputed_pgr {
+                Some(r) if (r - c.pgr).abs() > 0.02 => format!("{r:.2} (differs!)"),
+                Some(r) => format!("{r:.2}"),
+                None => "-".into(),
+            };
+            t.add_row([
+                format!("  {}", c.task),
+                c.split.clone().unwrap_or_else(|| "-".into()),
+                acc(c.weak_acc),
+                acc(c.ceiling_acc),
+                acc(c.student_acc),
+                pgr_text(c),
+                recomputed,
+                c.seeds.iter().map(u32::to_string).collect::<Vec<_>>().join(","),
+            ]);
+        }
+        let _ = writeln!(out, "{t}");
+    }
+
+    let _ = writeln!(out, "\n{}", styled(BOLD, "Files"));
+    for f in &d.files {
+        let _ = writeln!(out, "  {:<8} {:>7} B  {}  {}", f.role, f.size, &f.digest[..12], f.path);
+    }
+
+    let _ = writeln!(out, "\n{}", styled(BOLD, format!("Forum ({} posts)", d.posts.len())));
+    for p in &d.posts {
+        let _ = writeln!(out, "  [{}] {} — {}, {}", p.kind, styled(BOLD, &p.title), p.author, p.created_at);
+        let _ = writeln!(out, "{}", indent(&indent(&p.body)));
+        for c in &p.comments {
+            let _ = writeln!(out, "    ↳ {} ({}): {}", c.author, c.created_at, c.body.replace('\n', " "));
+        }
+    }
+    out
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+}
+
+pub fn diff(d: &SubmissionDiff) -> String {
+    let colour = colour();
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", styled(BOLD, format!("--- {}  {}", d.old.short_id, d.old.title)));
+    let _ = writeln!(out, "{}", styled(BOLD, format!("+++ {}  {}", d.new.short_id, d.new.title)));
+    for f in &d.files {
+        let name = match &f.old_path {
+            Some(old) => format!("{old} → {}", f.path),
+            None => f.path.clone(),
+        };
+        let status = format!("{:?}", f.status).to_lowercase();
+        if f.status == FileStatus::Unchanged {
+            let _ = writeln!(out, "{}", styled(DIM, format!("  {name} ({}, unchanged)", f.role)));
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "\n{} {}",
+            styled(BOLD, format!("{name} ({}, {status})", f.role)),
+            format_args!(
+                "{} {}",
+                styled(ADDED, format!("+{}", f.lines_added)),
+                styled(REMOVED, format!("-{}", f.lines_removed))
+            )
+        );
+        if f.status == FileStatus::TooLarge {
+            let _ = writeln!(out, "  too large to diff; compare digests with `aar-review show`");
+        }
+        for h in &f.hunks {
+            let _ = writeln!(
+                out,
+                "{}",
+                styled(
+                    HUNK,
+                    format!("@@ -{},{} +{},{} @@", h.old_start, h.old_lines, h.new_start, h.new_lines)
+                )
+            );
+            for line in &h.lines {
+                let _ = writeln!(out, "{}", diff_line(line, colour));
+            }
+        }
+    }
+    out
+}
+
+fn diff_line(line: &DiffLine, colour: bool) -> String {
+    let (sign, base, word) = match line.kind {
+        LineKind::Context => (' ', Style::new(), Style::new()),
+        LineKind::Delete => ('-', REMOVED, REMOVED_WORD),
+        LineKind::Insert => ('+', ADDED, ADDED_WORD),
+    };
+    let mut text = String::new();
+    for segment in &line.segments {
+        match (segment.emphasized, colour, line.kind) {
+            (false, _, _) => text.push_str(&styled(base, &segment.text)),
+            (true, true, _) => text.push_str(&styled(word, &segment.text)),
+            (true, false, LineKind::Delete) => text.push_str(&format!("[-{}-]", segment.text)),
+            (true, false, _) => text.push_str(&format!("{{+{}+}}", segment.text)),
+        }
+    }
+    format!("{}{text}", styled(base, sign))
+}
+
+pub fn audit(entries: &[AuditEntryView]) -> String {
+    let mut t = table();
+    t.set_header(["SEQ", "AT", "ACTOR", "ACTION", "SUBJECT", "DETAIL"]);
+    for e in entries {
+        t.add_row([
+            e.seq.to_string(),
+            e.at.clone(),
+            e.actor.clone(),
+            e.action.clone(),
+            e.subject.get(..12).unwrap_or(&e.subject).to_owned(),
+            e.detail.clone(),
+        ]);
+    }
+    format!("{t}\n")
+}

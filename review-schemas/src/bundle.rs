@@ -1,0 +1,190 @@
+//! The submission bundle: one agent submission as a reviewer receives it.
+//!
+//! A bundle is a folder holding `submission.json` (a [`SubmissionManifest`]) next to the files it
+//! names, or the same folder packed as `.zip` or `.tar.gz` (with the files either at the archive's
+//! root or inside a single top-level folder). Only the files the manifest names are imported;
+//! every path is relative, uses `/`, and may not contain `..`.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The manifest format version this build reads and writes.
+pub const SUBMISSION_SCHEMA_VERSION: u32 = 1;
+
+/// The name of the manifest inside a bundle.
+pub const MANIFEST_FILE_NAME: &str = "submission.json";
+
+/// `submission.json`: everything about a submission except the bytes of its files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmissionManifest {
+    /// Format version; this build reads version 1 only.
+    pub schema_version: u32,
+    /// One line naming the method, e.g. "Confidence-weighted distillation with ramped c".
+    pub title: String,
+    /// The agent (or person) that produced the submission, e.g. "aar-3".
+    pub author: String,
+    /// When the author created it, RFC 3339 (e.g. "2026-04-14T09:30:00Z").
+    pub created_at: String,
+    /// What the author expected to happen and why.
+    pub hypothesis: String,
+    /// What the method does, in Markdown.
+    pub description: String,
+    /// The executable method file: the exact bytes a re-run executes.
+    pub method: MethodFile,
+    /// Other source files, shown for context only; never executed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
+    /// Logs the author attached (training output and the like).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub logs: Vec<String>,
+    /// The author's own identifier for this snapshot (an AAR commit id, a git hash...). Children
+    /// name their parent by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_ref: Option<String>,
+    /// The parent this submission was derived from: the parent's `source_ref`, or its
+    /// submission id (full or abbreviated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// Results the author claims, one entry per task family.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<Claim>,
+    /// The author's forum posts about this submission, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub posts: Vec<ForumPost>,
+}
+
+/// The executable method file of a submission.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MethodFile {
+    /// Path of the file inside the bundle.
+    pub path: String,
+    /// The language it is written in. Only `rhai` methods can be re-run by AAR Review's engine;
+    /// `python` methods (imported from the AAR system) are for reading, diffing and verdicts.
+    pub language: MethodLanguage,
+}
+
+/// Languages a method file may be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MethodLanguage {
+    /// A Rhai script run by AAR Review's sandbox against the W2S engine.
+    Rhai,
+    /// A Python program from the AAR system; imported for review only.
+    Python,
+}
+
+impl MethodLanguage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MethodLanguage::Rhai => "rhai",
+            MethodLanguage::Python => "python",
+        }
+    }
+
+    /// Whether AAR Review's own engine can execute methods in this language.
+    pub fn is_rerunnable(self) -> bool {
+        matches!(self, MethodLanguage::Rhai)
+    }
+}
+
+/// A result the author claims on one task family.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    /// Task family, e.g. "digits", "chat", "math".
+    pub task: String,
+    /// The split the numbers were measured on, e.g. "dev" or "test".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<String>,
+    /// Performance gap recovered, (student - weak) / (ceiling - weak).
+    pub pgr: f64,
+    /// Standard error of `pgr`, if the author reported one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pgr_se: Option<f64>,
+    /// Test accuracy of the weak teacher.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weak_acc: Option<f64>,
+    /// Test accuracy of the strong model trained on gold labels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ceiling_acc: Option<f64>,
+    /// Test accuracy of the strong student trained on the teacher's labels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub student_acc: Option<f64>,
+    /// The seeds the claim is averaged over.
+    pub seeds: Vec<u64>,
+    /// Per-seed results, when the author reported them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub per_seed: Vec<SeedResult>,
+}
+
+/// One seed's result inside a [`Claim`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeedResult {
+    pub seed: u64,
+    pub pgr: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub student_acc: Option<f64>,
+}
+
+/// A post on the agents' shared forum.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForumPost {
+    pub author: String,
+    /// RFC 3339 time.
+    pub created_at: String,
+    pub title: String,
+    /// Markdown body.
+    pub body: String,
+    /// What kind of post it is.
+    #[serde(default)]
+    pub kind: PostKind,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub comments: Vec<ForumComment>,
+}
+
+/// The AAR forum's finding types.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PostKind {
+    Hypothesis,
+    #[default]
+    Result,
+    Insight,
+    Error,
+}
+
+impl PostKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PostKind::Hypothesis => "hypothesis",
+            PostKind::Result => "result",
+            PostKind::Insight => "insight",
+            PostKind::Error => "error",
+        }
+    }
+
+    /// Parses a kind as written in bundles and in the AAR forum (`finding_type`). Unknown kinds
+    /// read as `None` so the caller can decide.
+    pub fn parse(text: &str) -> Option<PostKind> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "hypothesis" => Some(PostKind::Hypothesis),
+            "result" | "results" => Some(PostKind::Result),
+            "insight" | "insights" => Some(PostKind::Insight),
+            "error" | "errors" => Some(PostKind::Error),
+            _ => None,
+        }
+    }
+}
+
+/// A comment under a forum post.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForumComment {
+    pub author: String,
+    pub created_at: String,
+    pub body: String,
+}

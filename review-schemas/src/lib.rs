@@ -1,0 +1,53 @@
+//! File formats of AAR Review.
+//!
+//! Every format is a plain serde type with a `schema_version` field, and every type has a JSON
+//! Schema in `review-schemas/schemas/` that is regenerated from these types (`UPDATE_SCHEMAS=1
+//! cargo test -p aar-review-schemas`); a test fails when the checked-in files drift.
+//!
+//! - [`bundle`]: a submission bundle (`submission.json` plus files, as a folder, `.zip` or
+//!   `.tar.gz`).
+//! - [`aar`]: the records of the AAR system itself: its forum export and the `metadata.json` of
+//!   its code snapshots.
+//! - [`verdict`]: a reviewer's verdict, as exported.
+//!
+//! This crate does no IO and knows nothing about storage or the UI.
+
+pub mod aar;
+pub mod bundle;
+pub mod verdict;
+
+/// A named JSON Schema, as written to `schemas/<file_name>`.
+#[derive(Debug)]
+pub struct NamedSchema {
+    pub file_name: &'static str,
+    pub schema: schemars::Schema,
+}
+
+/// All schemas this crate publishes, in a stable order.
+pub fn all_schemas() -> Vec<NamedSchema> {
+    vec![
+        NamedSchema {
+            file_name: "submission.schema.json",
+            schema: schemars::schema_for!(bundle::SubmissionManifest),
+        },
+        NamedSchema {
+            file_name: "aar-forum-export.schema.json",
+            schema: schemars::schema_for!(aar::ForumExport),
+        },
+        NamedSchema {
+            file_name: "aar-commit-metadata.schema.json",
+            schema: schemars::schema_for!(aar::CommitMetadata),
+        },
+        NamedSchema {
+            file_name: "verdict.schema.json",
+            schema: schemars::schema_for!(verdict::VerdictRecord),
+        },
+    ]
+}
+
+/// Renders a schema the way it is checked in: pretty JSON with a trailing newline.
+pub fn render_schema(schema: &schemars::Schema) -> String {
+    let mut text = serde_json::to_string_pretty(schema).expect("a schema is always valid JSON");
+    text.push('\n');
+    text
+}
