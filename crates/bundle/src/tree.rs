@@ -222,10 +222,14 @@ pub(crate) fn read_tar_gz_from(reader: impl Read, limits: Limits) -> Result<Tree
         if !(kind.is_file() || kind.is_dir()) {
             return Err(Problem::SpecialFile { entry: name, kind: "device, fifo or other special entry" });
         }
-        let path = safe_path(&name)?;
         if kind.is_dir() {
-            continue;
+            // `./` (the archive's root) is harmless; any other folder must still be safe.
+            match BundlePath::parse(&name) {
+                Ok(_) | Err(aar_domain::BundlePathError::Empty) => continue,
+                Err(source) => return Err(Problem::UnsafePath { entry: name, source }),
+            }
         }
+        let path = safe_path(&name)?;
         budget.check_declared(&name, entry.header().size().map_err(corrupt)?)?;
         let bytes = budget.read(&name, entry)?;
         insert(&mut tree, path, bytes)?;
