@@ -3,4 +3,5 @@
 fn main() {
     println!("cargo:rerun-if-changed=../../demo/bundles");
     println!("cargo:rerun-if-changed=../../demo/aar-export");
+    println!("cargo:rerun-if-changed=../../tasks");
 }

@@ -8,12 +8,16 @@
 //!   `.tar.gz`).
 //! - [`aar`]: the records of the AAR system itself: its forum export and the `metadata.json` of
 //!   its code snapshots.
+//! - [`run`]: the report of one re-run of the W2S protocol.
+//! - [`task`]: a task pack's metadata (`task.json`), beside its safetensors data.
 //! - [`verdict`]: a reviewer's verdict, as exported.
 //!
 //! This crate does no IO and knows nothing about storage or the UI.
 
 pub mod aar;
 pub mod bundle;
+pub mod run;
+pub mod task;
 pub mod verdict;
 
 /// A named JSON Schema, as written to `schemas/<file_name>`.
@@ -38,6 +42,8 @@ pub fn all_schemas() -> Vec<NamedSchema> {
             file_name: "aar-commit-metadata.schema.json",
             schema: schemars::schema_for!(aar::CommitMetadata),
         },
+        NamedSchema { file_name: "run-report.schema.json", schema: schemars::schema_for!(run::RunReport) },
+        NamedSchema { file_name: "task.schema.json", schema: schemars::schema_for!(task::TaskPack) },
         NamedSchema {
             file_name: "verdict.schema.json",
             schema: schemars::schema_for!(verdict::VerdictRecord),

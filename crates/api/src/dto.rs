@@ -300,3 +300,69 @@ pub struct StoreInfo {
     pub dialect: String,
     pub submissions: u32,
 }
+
+/// A bundled or user-provided task pack.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskSummary {
+    pub name: String,
+    pub title: String,
+    /// Markdown.
+    pub description: String,
+    pub num_classes: u32,
+    /// A family where the student can copy the teacher exactly: vanilla PGR should be ~0.
+    pub negative_control: bool,
+    /// Examples in splits a, b, dev, test, private.
+    pub split_sizes: Vec<u32>,
+    pub weak: ModelView,
+    pub strong: ModelView,
+    pub data_sha256: String,
+    /// `bundled/<name>` or the folder it was loaded from.
+    pub origin: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelView {
+    pub input_dim: u32,
+    pub hidden: Vec<u32>,
+    pub epochs: u32,
+    pub batch_size: u32,
+    pub learning_rate: f64,
+    pub weight_decay: f64,
+}
+
+/// What to re-run.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RunRequest {
+    pub task: String,
+    /// How many seeds, counted up from `firstSeed`.
+    pub seeds: u32,
+    /// Defaults to 42, the first of the AAR system's pre-registered seeds.
+    pub first_seed: Option<u64>,
+    /// `auto`, `gpu` or `cpu`.
+    pub device: String,
+    /// `test`, or `private` for the reviewers' private split.
+    pub eval_split: String,
+}
+
+/// A stored run, as lists show it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RunSummary {
+    /// sha256 of the run report.
+    pub id: String,
+    pub short_id: String,
+    pub task: String,
+    pub method: String,
+    pub eval_split: String,
+    pub backend: String,
+    pub adapter: String,
+    pub seeds: Vec<u64>,
+    pub pgr: Option<f64>,
+    pub pgr_se: Option<f64>,
+    pub total_seconds: f64,
+    pub finished_at: String,
+    pub created_by: String,
+}

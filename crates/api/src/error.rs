@@ -13,6 +13,8 @@ pub enum ErrorCode {
     InvalidInput,
     /// The database failed or is damaged.
     Storage,
+    /// The user stopped a long operation.
+    Cancelled,
 }
 
 /// An error as every front end receives it: a code and a message that names the problem.

@@ -9,6 +9,7 @@ pub mod diff;
 pub mod dto;
 mod error;
 mod import;
+mod runs;
 mod views;
 
 use std::path::{Path, PathBuf};
@@ -17,7 +18,10 @@ use std::sync::Arc;
 use aar_domain::{FileRole, IdPrefix, SubmissionId, Timestamp};
 use aar_store::{ListFilter, Store, WriteContext};
 
+pub use aar_engine::{CancelToken, Phase, ProgressEvent, ProgressSink};
+pub use aar_review_schemas::run::RunReport;
 pub use error::{ApiError, ApiResult, ErrorCode};
+pub use runs::{FIRST_SEED, TASKS_ENV};
 
 use dto::*;
 
@@ -189,6 +193,34 @@ impl Api {
         views::submission_diff(&self.store, &old_id, &new_id, ignore_whitespace).await
     }
 
+    /// The task packs a run can use.
+    pub fn tasks(&self) -> ApiResult<Vec<TaskSummary>> {
+        Ok(runs::load_tasks()?.iter().map(runs::summary).collect())
+    }
+
+    /// Re-runs the W2S protocol with the built-in vanilla method and stores the report. Runs on a
+    /// blocking thread; progress goes to `sink`, and `cancel` stops it between two steps.
+    pub async fn run(
+        &self,
+        request: RunRequest,
+        sink: Box<dyn ProgressSink + Send>,
+        cancel: CancelToken,
+    ) -> ApiResult<(RunSummary, RunReport)> {
+        runs::run(&self.store, self.write_context(), self.clock.clone(), request, sink, cancel).await
+    }
+
+    /// The newest `limit` stored runs, newest first.
+    pub async fn runs(&self, limit: u32) -> ApiResult<Vec<RunSummary>> {
+        Ok(self.store.runs(limit).await?.iter().map(runs::run_summary).collect())
+    }
+
+    /// The full report of a stored run (id or unambiguous prefix).
+    pub async fn run_report(&self, id: &str) -> ApiResult<RunReport> {
+        let row = self.store.run(&IdPrefix::parse(id)?).await?;
+        serde_json::from_str(&row.report)
+            .map_err(|e| ApiError::new(ErrorCode::Storage, format!("stored run {id} does not parse: {e}")))
+    }
+
     /// The newest `limit` audit entries, newest first.
     pub async fn audit(&self, limit: u32) -> ApiResult<Vec<AuditEntryView>> {
         let entries = self.store.audit(limit).await?;
@@ -257,6 +289,10 @@ pub fn typescript_bindings() -> String {
         SortKey::decl(&cfg),
         ListQuery::decl(&cfg),
         StoreInfo::decl(&cfg),
+        TaskSummary::decl(&cfg),
+        ModelView::decl(&cfg),
+        RunRequest::decl(&cfg),
+        RunSummary::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/api/src/dto.rs by `UPDATE_BINDINGS=1 cargo test -p aar-api`.\n// Do not edit by hand.\n\n",

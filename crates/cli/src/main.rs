@@ -1,6 +1,7 @@
 //! `aar-review`: the command-line front end of AAR Review. Every command is a thin call into
 //! `aar_api::Api`; this file only parses arguments and prints.
 
+mod progress;
 mod render;
 
 use std::path::PathBuf;
@@ -32,7 +33,7 @@ struct Cli {
 }
 
 const EXIT_CODES: &str = "Exit codes: 0 success, 1 storage or other failure, 2 bad usage, \
-3 input refused (nothing was stored), 4 no such submission or ambiguous id.";
+3 input refused (nothing was stored), 4 no such submission or ambiguous id, 130 cancelled.";
 
 #[derive(Debug, Subcommand)]
 enum Command {
@@ -87,6 +88,39 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the task packs a re-run can use
+    Tasks {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Re-run the weak-to-strong protocol independently (vanilla student) and store the report
+    Run {
+        /// Task pack name (see `aar-review tasks`)
+        #[arg(long)]
+        task: String,
+        /// How many seeds, counted up from --first-seed
+        #[arg(long, default_value_t = 5)]
+        seeds: u32,
+        /// The first seed [default: 42, the AAR system's first pre-registered seed]
+        #[arg(long)]
+        first_seed: Option<u64>,
+        /// Where to train: a real GPU when there is one (auto), wgpu on any adapter (gpu), or burn's flex CPU backend (cpu)
+        #[arg(long, value_enum, default_value_t = Device::Auto)]
+        device: Device,
+        /// Evaluate on the test split or on the reviewers' private split
+        #[arg(long, value_enum, default_value_t = EvalSplit::Test)]
+        split: EvalSplit,
+        /// Print the full run report as JSON (review-schemas/schemas/run-report.schema.json)
+        #[arg(long)]
+        json: bool,
+    },
+    /// List stored runs, newest first
+    Runs {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
     /// Show the audit log, newest first
     Audit {
         #[arg(long, default_value_t = 50)]
@@ -102,6 +136,19 @@ enum Sort {
     Created,
     /// Highest claimed PGR first
     ClaimedPgr,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Device {
+    Auto,
+    Gpu,
+    Cpu,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum EvalSplit {
+    Test,
+    Private,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -133,6 +180,7 @@ fn main() -> ExitCode {
                 ErrorCode::Storage => 1,
                 ErrorCode::InvalidInput => 3,
                 ErrorCode::NotFound | ErrorCode::Ambiguous => 4,
+                ErrorCode::Cancelled => 130,
             })
         }
     }
@@ -197,6 +245,36 @@ async fn dispatch(api: &Api, command: Command) -> Result<(), ApiError> {
         Command::Diff { id, other, ignore_whitespace, json } => {
             let diff = api.diff(&id, other.as_deref(), ignore_whitespace).await?;
             render::emit(json, &diff, render::diff)
+        }
+        Command::Tasks { json } => {
+            let tasks = api.tasks()?;
+            render::emit(json, &tasks, |t| render::tasks(t))
+        }
+        Command::Run { task, seeds, first_seed, device, split, json } => {
+            let request = aar_api::dto::RunRequest {
+                task,
+                seeds,
+                first_seed,
+                device: format!("{device:?}").to_lowercase(),
+                eval_split: format!("{split:?}").to_lowercase(),
+            };
+            let cancel = aar_api::CancelToken::new();
+            let on_interrupt = cancel.clone();
+            let interrupt = tokio::spawn(async move {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    on_interrupt.cancel();
+                }
+            });
+            let bar = progress::Bar::new(!json);
+            let result = api.run(request, Box::new(bar.clone()), cancel).await;
+            interrupt.abort();
+            bar.finish();
+            let (summary, report) = result?;
+            render::emit(json, &report, |r| render::run_report(&summary, r))
+        }
+        Command::Runs { limit, json } => {
+            let runs = api.runs(limit).await?;
+            render::emit(json, &runs, |r| render::runs(r))
         }
         Command::Audit { limit, json } => {
             let entries = api.audit(limit).await?;

@@ -264,3 +264,113 @@ pub fn audit(entries: &[AuditEntryView]) -> String {
     }
     format!("{t}\n")
 }
+
+pub fn tasks(tasks: &[TaskSummary]) -> String {
+    let mut t = table();
+    t.set_header(["TASK", "CLASSES", "A/B/DEV/TEST/PRIVATE", "WEAK", "STRONG", "TITLE"]);
+    let arch = |m: &ModelView| {
+        let hidden = m.hidden.iter().map(u32::to_string).collect::<Vec<_>>().join("-");
+        if hidden.is_empty() {
+            format!("{}→linear", m.input_dim)
+        } else {
+            format!("{}→{hidden}", m.input_dim)
+        }
+    };
+    for task in tasks {
+        let title = if task.negative_control {
+            format!("{} [negative control]", task.title)
+        } else {
+            task.title.clone()
+        };
+        t.add_row([
+            task.name.clone(),
+            task.num_classes.to_string(),
+            task.split_sizes.iter().map(u32::to_string).collect::<Vec<_>>().join("/"),
+            arch(&task.weak),
+            arch(&task.strong),
+            title,
+        ]);
+    }
+    format!("{t}\n")
+}
+
+pub fn run_report(summary: &RunSummary, r: &aar_api::RunReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} on {} ({} split), {} seeds, {} on {}",
+        styled(BOLD, &r.method.name),
+        styled(BOLD, &r.task),
+        r.eval_split,
+        r.seeds.len(),
+        r.device.backend,
+        r.device.adapter
+    );
+    let mut t = table();
+    t.set_header(["SEED", "WEAK", "CEILING", "STUDENT", "PGR"]);
+    for s in &r.per_seed {
+        t.add_row([
+            s.seed.to_string(),
+            format!("{:.4}", s.weak_acc),
+            format!("{:.4}", s.ceiling_acc),
+            format!("{:.4}", s.student_acc),
+            s.pgr.map_or("undefined (ceiling ≤ weak)".into(), |p| format!("{p:.3}")),
+        ]);
+    }
+    let a = &r.aggregate;
+    let pgr = match (a.pgr, a.pgr_se, a.pgr_ci95) {
+        (Some(p), Some(se), Some([lo, hi])) => format!("{p:.3} ± {se:.3} (95% CI {lo:.3}..{hi:.3})"),
+        (Some(p), _, _) => format!("{p:.3}"),
+        (None, _, _) => "undefined (mean ceiling ≤ mean weak)".into(),
+    };
+    t.add_row([
+        "mean".into(),
+        format!("{:.4}", a.weak_acc),
+        format!("{:.4}", a.ceiling_acc),
+        format!("{:.4}", a.student_acc),
+        pgr,
+    ]);
+    let _ = writeln!(out, "{t}");
+    if !a.seeds_without_gap.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} PGR undefined on seeds {:?}: the ceiling did not beat the teacher",
+            styled(WARN, "warning:"),
+            a.seeds_without_gap
+        );
+    }
+    let tm = &r.timings;
+    let _ = writeln!(
+        out,
+        "{:.1} s in all; {} steps, {:.2} ms/step; first step {:.2} s",
+        tm.total_seconds, tm.steps, tm.mean_step_ms, tm.first_step_seconds
+    );
+    let _ = writeln!(out, "stored as run {}", summary.short_id);
+    out
+}
+
+pub fn runs(runs: &[RunSummary]) -> String {
+    if runs.is_empty() {
+        return "no runs yet (try `aar-review run --task digits`)\n".into();
+    }
+    let mut t = table();
+    t.set_header(["RUN", "FINISHED", "TASK", "METHOD", "SPLIT", "SEEDS", "PGR", "DEVICE", "SECONDS"]);
+    for r in runs {
+        t.add_row([
+            r.short_id.clone(),
+            r.finished_at.get(..16).unwrap_or(&r.finished_at).replace('T', " "),
+            r.task.clone(),
+            r.method.clone(),
+            r.eval_split.clone(),
+            r.seeds.len().to_string(),
+            match (r.pgr, r.pgr_se) {
+                (Some(p), Some(se)) => format!("{p:.3}±{se:.3}"),
+                (Some(p), None) => format!("{p:.3}"),
+                _ => "-".into(),
+            },
+            r.backend.clone(),
+            format!("{:.1}", r.total_seconds),
+        ]);
+    }
+    format!("{t}\n")
+}

@@ -61,7 +61,12 @@ impl Workspace {
     fn fails(&self, args: &[&str], code: i32) -> String {
         let out = self.cmd(args).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert_eq!(out.status.code(), Some(code), "`aar-review {}` should exit {code}; stderr: {stderr}", args.join(" "));
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "`aar-review {}` should exit {code}; stderr: {stderr}",
+            args.join(" ")
+        );
         stderr
     }
 }
@@ -93,14 +98,18 @@ fn demo_imports_a_realistic_corpus_once() {
     let list = ws.json(&["list", "--json"]);
     let all = list.as_array().unwrap();
     assert!(all.len() >= 10, "the demo must hold at least 10 submissions, has {}", all.len());
-    let authors: std::collections::BTreeSet<&str> = all.iter().map(|s| s["author"].as_str().unwrap()).collect();
+    let authors: std::collections::BTreeSet<&str> =
+        all.iter().map(|s| s["author"].as_str().unwrap()).collect();
     assert!(authors.len() >= 3, "at least 3 agents: {authors:?}");
     let children = all.iter().filter(|s| s["parentId"].is_string()).count();
     assert!(children >= 3, "lineages need parent links, found {children}");
 
     let audit_before = ws.json(&["audit", "--json"]);
     let again = ws.ok(&["demo"]);
-    assert!(again.starts_with("unchanged") && again.contains("\n0 new, "), "re-import must change nothing: {again}");
+    assert!(
+        again.starts_with("unchanged") && again.contains("\n0 new, "),
+        "re-import must change nothing: {again}"
+    );
     assert_eq!(ws.json(&["list", "--json"]), list);
     assert_eq!(ws.json(&["audit", "--json"]), audit_before, "an idempotent import writes no audit entry");
 }
@@ -113,19 +122,33 @@ fn list_filters_and_sorts() {
     assert!(by_author.as_array().unwrap().iter().all(|s| s["author"] == "aar-3"));
 
     let wine = ws.json(&["list", "--task", "wine", "--json"]);
-    assert!(wine.as_array().unwrap().iter().all(|s| s["claims"].as_array().unwrap().iter().any(|c| c["task"] == "wine")));
+    assert!(
+        wine.as_array().unwrap().iter().all(|s| s["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["task"] == "wine"))
+    );
 
     let by_pgr = ws.json(&["list", "--sort", "claimed-pgr", "--json"]);
     let best: Vec<f64> = by_pgr
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| s["claims"].as_array().unwrap().iter().map(|c| c["pgr"].as_f64().unwrap()).fold(f64::NEG_INFINITY, f64::max))
+        .map(|s| {
+            s["claims"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["pgr"].as_f64().unwrap())
+                .fold(f64::NEG_INFINITY, f64::max)
+        })
         .collect();
     assert!(best.windows(2).all(|w| w[0] >= w[1]), "claimed-pgr sort must be descending: {best:?}");
 
     let newest = ws.json(&["list", "--json"]);
-    let times: Vec<&str> = newest.as_array().unwrap().iter().map(|s| s["createdAt"].as_str().unwrap()).collect();
+    let times: Vec<&str> =
+        newest.as_array().unwrap().iter().map(|s| s["createdAt"].as_str().unwrap()).collect();
     assert!(times.windows(2).all(|w| w[0] >= w[1]), "default sort is newest first: {times:?}");
 
     let text = ws.ok(&["list"]);
@@ -174,7 +197,11 @@ fn ambiguous_prefix_lists_candidates() {
         .unwrap();
     if shared >= 4 {
         // A real 4-character collision exists: the store must call it ambiguous.
-        let (a, _) = ids.iter().flat_map(|a| ids.iter().filter(move |b| *b != a).map(move |b| (a, b))).find(|(a, b)| a[..4] == b[..4]).unwrap();
+        let (a, _) = ids
+            .iter()
+            .flat_map(|a| ids.iter().filter(move |b| *b != a).map(move |b| (a, b)))
+            .find(|(a, b)| a[..4] == b[..4])
+            .unwrap();
         let err = ws.fails(&["show", &a[..4]], 4);
         assert!(err.contains("ambiguous"), "{err}");
     } else {
@@ -193,7 +220,10 @@ fn diff_against_parent_marks_changed_words() {
     let text = ws.ok(&["diff", &child[..10]]);
     assert!(text.contains("@@ -"), "a hunk header: {text}");
     assert!(text.contains("method.rhai (method, modified)"), "{text}");
-    assert!(text.contains("[-") && text.contains("{+"), "word-level changes are marked without colour: {text}");
+    assert!(
+        text.contains("[-") && text.contains("{+"),
+        "word-level changes are marked without colour: {text}"
+    );
 
     let json = ws.json(&["diff", &child[..10], "--json"]);
     let method = &json["files"][0];
@@ -217,7 +247,10 @@ fn diff_can_ignore_whitespace() {
     write_bundle(&child, "fn targets(ctx) {\n    ctx.teacher\n}\n", Some("c1"), Some("p1"));
     ws.ok(&["import", parent.to_str().unwrap(), child.to_str().unwrap()]);
     let list = ws.json(&["list", "--json"]);
-    let child_id = list.as_array().unwrap().iter().find(|s| s["parentId"].is_string()).unwrap()["id"].as_str().unwrap().to_owned();
+    let child_id = list.as_array().unwrap().iter().find(|s| s["parentId"].is_string()).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let strict = ws.json(&["diff", &child_id[..8], "--json"]);
     assert_eq!(strict["files"][0]["status"], "modified");
     let lenient = ws.json(&["diff", &child_id[..8], "-w", "--json"]);
@@ -247,10 +280,16 @@ fn aar_export_imports_python_methods_read_only() {
     let export = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../demo/aar-export");
     let report = ws.json(&["import", export.to_str().unwrap(), "--json"]);
     assert!(report["items"].as_array().unwrap().len() >= 3);
-    assert!(!report["skippedFindings"].as_array().unwrap().is_empty(), "a finding whose commit has no snapshot is reported");
+    assert!(
+        !report["skippedFindings"].as_array().unwrap().is_empty(),
+        "a finding whose commit has no snapshot is reported"
+    );
     let list = ws.json(&["list", "--json"]);
     assert!(list.as_array().unwrap().iter().all(|s| s["language"] == "python" && s["rerunnable"] == false));
-    assert!(list.as_array().unwrap().iter().any(|s| s["parentId"].is_string()), "parent_commit_id gives lineage");
+    assert!(
+        list.as_array().unwrap().iter().any(|s| s["parentId"].is_string()),
+        "parent_commit_id gives lineage"
+    );
 }
 
 // ---- bad input: each is refused with exit code 3, a message naming the problem, and no change.
@@ -308,7 +347,10 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// A tar.gz whose entries are written with raw headers, so hostile names and types survive.
-fn raw_tar_gz(out: &Path, entries: &[(&str, tar::EntryType, &[u8], Option<&str>, Option<u64>)]) {
+/// One raw tar entry: name, type, data, link target, and a declared size that may lie.
+type RawEntry<'a> = (&'a str, tar::EntryType, &'a [u8], Option<&'a str>, Option<u64>);
+
+fn raw_tar_gz(out: &Path, entries: &[RawEntry<'_>]) {
     let gz = flate2::write::GzEncoder::new(fs::File::create(out).unwrap(), flate2::Compression::default());
     let mut tar = tar::Builder::new(gz);
     for (name, kind, data, link, declared) in entries {
@@ -365,7 +407,9 @@ fn missing_method_file_is_refused() {
 fn unknown_schema_version_is_refused() {
     let ws = Workspace::with_demo();
     let dir = valid_bundle(&ws, "v9");
-    let text = fs::read_to_string(dir.join("submission.json")).unwrap().replace("\"schema_version\": 1", "\"schema_version\": 9");
+    let text = fs::read_to_string(dir.join("submission.json"))
+        .unwrap()
+        .replace("\"schema_version\": 1", "\"schema_version\": 9");
     fs::write(dir.join("submission.json"), text).unwrap();
     assert_refused(&ws, &dir, &["schema_version 9 is not supported"]);
 }
@@ -389,10 +433,13 @@ fn tar_entry_with_absolute_path_is_refused() {
     let ws = Workspace::with_demo();
     let path = ws.path("abs.tar.gz");
     let manifest = manifest_bytes();
-    raw_tar_gz(&path, &[
-        ("submission.json", tar::EntryType::Regular, &manifest, None, None),
-        ("/etc/cron.d/evil", tar::EntryType::Regular, b"x", None, None),
-    ]);
+    raw_tar_gz(
+        &path,
+        &[
+            ("submission.json", tar::EntryType::Regular, &manifest, None, None),
+            ("/etc/cron.d/evil", tar::EntryType::Regular, b"x", None, None),
+        ],
+    );
     assert_refused(&ws, &path, &["/etc/cron.d/evil", "absolute"]);
 }
 
@@ -406,10 +453,13 @@ fn symlinks_are_refused_in_folders_and_archives() {
 
     let path = ws.path("link.tar.gz");
     let manifest = manifest_bytes();
-    raw_tar_gz(&path, &[
-        ("submission.json", tar::EntryType::Regular, &manifest, None, None),
-        ("method.rhai", tar::EntryType::Symlink, b"", Some("/etc/passwd"), None),
-    ]);
+    raw_tar_gz(
+        &path,
+        &[
+            ("submission.json", tar::EntryType::Regular, &manifest, None, None),
+            ("method.rhai", tar::EntryType::Symlink, b"", Some("/etc/passwd"), None),
+        ],
+    );
     assert_refused(&ws, &path, &["method.rhai", "is a link"]);
 }
 
@@ -420,7 +470,8 @@ fn zip_bomb_is_refused() {
     let mut zip = zip::ZipWriter::new(fs::File::create(&path).unwrap());
     zip.start_file("submission.json", zip::write::SimpleFileOptions::default()).unwrap();
     zip.write_all(&manifest_bytes()).unwrap();
-    let deflate = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let deflate =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     zip.start_file("method.rhai", deflate).unwrap();
     zip.write_all(&vec![b' '; 8 << 20]).unwrap();
     zip.finish().unwrap();
@@ -454,10 +505,13 @@ fn two_gigabyte_files_are_refused_before_reading() {
     // An archive header declaring 2 GiB is refused from the header alone.
     let path = ws.path("huge.tar.gz");
     let manifest = manifest_bytes();
-    raw_tar_gz(&path, &[
-        ("submission.json", tar::EntryType::Regular, &manifest, None, None),
-        ("method.rhai", tar::EntryType::Regular, b"", None, Some(2 << 30)),
-    ]);
+    raw_tar_gz(
+        &path,
+        &[
+            ("submission.json", tar::EntryType::Regular, &manifest, None, None),
+            ("method.rhai", tar::EntryType::Regular, b"", None, Some(2 << 30)),
+        ],
+    );
     assert_refused(&ws, &path, &["method.rhai", "over the limit"]);
 }
 

@@ -12,6 +12,7 @@
 
 mod error;
 mod rows;
+mod runs;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,6 +25,7 @@ use sqlx::{AnyPool, AssertSqlSafe, Row};
 
 pub use error::StoreError;
 pub use rows::{AuditEntry, ClaimRow, StoredFile, SubmissionRow};
+pub use runs::RunRow;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -67,7 +69,7 @@ pub struct ListFilter {
 
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: AnyPool,
+    pub(crate) pool: AnyPool,
     dialect: Dialect,
 }
 
@@ -371,7 +373,7 @@ impl Store {
     /// Row counts of every table: how tests show that a refused input changed nothing.
     pub async fn table_counts(&self) -> Result<BTreeMap<&'static str, i64>, StoreError> {
         let mut counts = BTreeMap::new();
-        for table in ["blobs", "submissions", "submission_files", "claims", "audit_log"] {
+        for table in ["blobs", "submissions", "submission_files", "claims", "runs", "audit_log"] {
             let row = sqlx::query(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
                 .fetch_one(&self.pool)
                 .await?;

@@ -76,7 +76,12 @@ async fn insert_is_idempotent_and_audited() {
         assert_eq!(store.insert_submissions(&new, &ctx()).await.unwrap(), vec![Inserted::New]);
         let counts = store.table_counts().await.unwrap();
         assert_eq!(store.insert_submissions(&new, &ctx()).await.unwrap(), vec![Inserted::AlreadyPresent]);
-        assert_eq!(store.table_counts().await.unwrap(), counts, "{:?}: re-insert changes nothing", store.dialect());
+        assert_eq!(
+            store.table_counts().await.unwrap(),
+            counts,
+            "{:?}: re-insert changes nothing",
+            store.dialect()
+        );
         assert_eq!(counts["submissions"], 1);
         assert_eq!(counts["audit_log"], 1);
 
@@ -102,7 +107,10 @@ async fn identical_files_are_stored_once() {
         let store = Store::open(&db.url).await.unwrap();
         let a = bundle("same method", "a");
         let b = bundle("same method", "b");
-        let batch = [NewSubmission { content: &a, origin: "t".into() }, NewSubmission { content: &b, origin: "t".into() }];
+        let batch = [
+            NewSubmission { content: &a, origin: "t".into() },
+            NewSubmission { content: &b, origin: "t".into() },
+        ];
         store.insert_submissions(&batch, &ctx()).await.unwrap();
         let counts = store.table_counts().await.unwrap();
         assert_eq!(counts["submissions"], 2);
@@ -116,7 +124,10 @@ async fn audit_log_is_append_only() {
     for db in databases().await {
         let store = Store::open(&db.url).await.unwrap();
         let content = bundle("m", "t");
-        store.insert_submissions(&[NewSubmission { content: &content, origin: "t".into() }], &ctx()).await.unwrap();
+        store
+            .insert_submissions(&[NewSubmission { content: &content, origin: "t".into() }], &ctx())
+            .await
+            .unwrap();
         let raw = AnyPool::connect(&db.url).await.unwrap();
         let update = sqlx::query("UPDATE audit_log SET actor = 'mallory'").execute(&raw).await;
         assert!(update.unwrap_err().to_string().contains("append-only"));
@@ -133,7 +144,10 @@ async fn tampered_file_bytes_are_reported_not_served() {
     for db in databases().await {
         let store = Store::open(&db.url).await.unwrap();
         let content = bundle("original", "t");
-        store.insert_submissions(&[NewSubmission { content: &content, origin: "t".into() }], &ctx()).await.unwrap();
+        store
+            .insert_submissions(&[NewSubmission { content: &content, origin: "t".into() }], &ctx())
+            .await
+            .unwrap();
         let raw = AnyPool::connect(&db.url).await.unwrap();
         sqlx::query("UPDATE blobs SET content = $1 WHERE digest = $2")
             .bind(b"tampered".as_slice())
@@ -152,8 +166,10 @@ async fn tampered_file_bytes_are_reported_not_served() {
 async fn prefixes_resolve_uniquely_or_not_at_all() {
     for db in databases().await {
         let store = Store::open(&db.url).await.unwrap();
-        let contents: Vec<BundleContent> = (0..40).map(|i| bundle(&format!("method {i}"), &format!("t{i}"))).collect();
-        let batch: Vec<NewSubmission> = contents.iter().map(|c| NewSubmission { content: c, origin: "t".into() }).collect();
+        let contents: Vec<BundleContent> =
+            (0..40).map(|i| bundle(&format!("method {i}"), &format!("t{i}"))).collect();
+        let batch: Vec<NewSubmission> =
+            contents.iter().map(|c| NewSubmission { content: c, origin: "t".into() }).collect();
         store.insert_submissions(&batch, &ctx()).await.unwrap();
         for c in &contents {
             let prefix = IdPrefix::parse(&c.id.as_str()[..12]).unwrap();
@@ -180,7 +196,10 @@ async fn reopening_keeps_data_and_skips_applied_migrations() {
         let content = bundle("m", "t");
         {
             let store = Store::open(&db.url).await.unwrap();
-            store.insert_submissions(&[NewSubmission { content: &content, origin: "t".into() }], &ctx()).await.unwrap();
+            store
+                .insert_submissions(&[NewSubmission { content: &content, origin: "t".into() }], &ctx())
+                .await
+                .unwrap();
             store.close().await;
         }
         let store = Store::open(&db.url).await.unwrap();

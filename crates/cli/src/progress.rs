@@ -1,0 +1,58 @@
+//! The CLI's progress sink: an indicatif bar over every epoch of the run, on stderr.
+
+use aar_api::{ProgressEvent, ProgressSink};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// Cheap to clone: every clone draws the same bar.
+#[derive(Debug, Clone)]
+pub struct Bar(ProgressBar);
+
+impl Bar {
+    /// A bar on stderr, or a hidden one (for `--json`, whose stdout must stay clean JSON).
+    pub fn new(visible: bool) -> Bar {
+        let bar = ProgressBar::with_draw_target(
+            Some(0),
+            if visible { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() },
+        );
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{elapsed_precise:.dim} {bar:32.cyan/blue} {percent:>3}% eta {eta:<4} {msg}",
+            )
+            .expect("a valid template")
+            .progress_chars("━━╌"),
+        );
+        Bar(bar)
+    }
+
+    pub fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+impl ProgressSink for Bar {
+    fn event(&mut self, event: &ProgressEvent) {
+        match event {
+            ProgressEvent::Started { total_epochs, .. } => self.0.set_length(*total_epochs),
+            ProgressEvent::PhaseStarted { seed, phase, .. } => {
+                self.0.set_message(format!("seed {seed} · {}", phase.as_str()));
+            }
+            ProgressEvent::EpochFinished { seed, phase, epoch, loss } => {
+                self.0.inc(1);
+                if epoch % 5 == 0 {
+                    self.0.set_message(format!(
+                        "seed {seed} · {} · epoch {} · loss {loss:.3}",
+                        phase.as_str(),
+                        epoch + 1
+                    ));
+                }
+            }
+            ProgressEvent::PhaseFinished { .. } => {}
+            ProgressEvent::SeedFinished { seed, weak_acc, ceiling_acc, student_acc, pgr } => {
+                let pgr = pgr.map_or("undefined".to_owned(), |p| format!("{p:.3}"));
+                self.0.println(format!(
+                    "seed {seed}: weak {weak_acc:.3}  ceiling {ceiling_acc:.3}  student {student_acc:.3}  PGR {pgr}"
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! The weak-to-strong protocol, per seed:
+//! 1. the weak teacher is trained on split A with gold labels (on the weak features);
+//! 2. the strong ceiling is trained on split B with gold labels (on the strong features);
+//! 3. the teacher labels split B (softmax probabilities);
+//! 4. a fresh strong student is trained on split B towards targets its [`StudentMethod`] derives
+//!    from those soft labels only;
+//! 5. all three are evaluated on the evaluation split (test, or the reviewers' private split).
+
+use std::time::Instant;
+
+use aar_domain::pgr;
+use aar_review_schemas::run::{
+    Curves, DeviceRecord, MethodRecord, ModelRecord, PhaseSeconds, ProtocolConfigRecord, RUN_SCHEMA_VERSION,
+    RunReport, RunTimings, SeedOutcome,
+};
+use aar_review_schemas::task::{ModelSpec, TrainDefaults};
+use burn::prelude::*;
+use burn::tensor::TensorData;
+
+use crate::data::{DeviceSplit, EvalSplit, TaskData};
+use crate::device::ComputeDevice;
+use crate::method::{EpochContext, EpochTargets, StudentMethod};
+use crate::model::{Mlp, MlpConfig};
+use crate::progress::{CancelToken, Phase, ProgressEvent, ProgressSink};
+use crate::training::{Session, StepClock, Targets, accuracy, phase_salt, probabilities, train};
+use crate::{ENGINE_VERSION, EngineError, stats};
+
+/// One run's inputs. Seeds, device, time and cancellation all come from the caller.
+#[derive(Debug)]
+pub struct ProtocolRequest<'a> {
+    pub task: &'a TaskData,
+    pub seeds: Vec<u64>,
+    pub eval_split: EvalSplit,
+    pub device: &'a ComputeDevice,
+    /// Overrides of the student's training defaults (the ceiling keeps the pack's defaults).
+    pub student_train: Option<TrainDefaults>,
+    /// Recorded in the report; the caller's clock, RFC 3339.
+    pub started_at: String,
+}
+
+/// Runs the protocol for every seed. `finished_at` is asked for at the end (the caller's clock).
+pub fn run_protocol(
+    request: &ProtocolRequest<'_>,
+    method: &mut dyn StudentMethod,
+    method_record: MethodRecord,
+    sink: &mut dyn ProgressSink,
+    cancel: &CancelToken,
+    finished_at: &dyn Fn() -> String,
+) -> Result<RunReport, EngineError> {
+    if request.seeds.is_empty() {
+        return Err(EngineError::NoSeeds);
+    }
+    let task = request.task;
+    let meta = &task.meta;
+    let student_train = request.student_train.clone().unwrap_or_else(|| meta.strong.train.clone());
+    let total_epochs = request.seeds.len() as u64
+        * u64::from(meta.weak.train.epochs + meta.strong.train.epochs + student_train.epochs);
+    sink.event(&ProgressEvent::Started { total_epochs, seeds: request.seeds.len() });
+
+    let began = Instant::now();
+    let train_device = request.device.device.clone().autodiff();
+    let eval_device = request.device.device.clone();
+    let classes = task.num_classes();
+    let (wd, sd) = (meta.weak.input_dim as usize, meta.strong.input_dim as usize);
+    // Every split is uploaded once; training splits on the autodiff device, evaluation without.
+    let split_a = task.split("a").upload(wd, sd, classes, &train_device);
+    let split_b = task.split("b").upload(wd, sd, classes, &train_device);
+    let split_b_eval = task.split("b").upload(wd, sd, classes, &eval_device);
+    let eval = task.split(request.eval_split.as_str()).upload(wd, sd, classes, &eval_device);
+
+    let mut clock = StepClock::default();
+    let mut per_seed = Vec::with_capacity(request.seeds.len());
+    for &seed in &request.seeds {
+        let mut session = Session { sink: &mut *sink, cancel, clock: &mut clock, seed };
+        let outcome = run_seed(
+            request,
+            &student_train,
+            &split_a,
+            &split_b,
+            &split_b_eval,
+            &eval,
+            method,
+            &mut session,
+            &train_device,
+        )?;
+        sink.event(&ProgressEvent::SeedFinished {
+            seed,
+            weak_acc: outcome.weak_acc,
+            ceiling_acc: outcome.ceiling_acc,
+            student_acc: outcome.student_acc,
+            pgr: outcome.pgr,
+        });
+        per_seed.push(outcome);
+    }
+
+    let total_seconds = began.elapsed().as_secs_f64();
+    let first = clock.first_step_seconds.unwrap_or(0.0);
+    let training_seconds: f64 =
+        per_seed.iter().map(|s| s.seconds.weak + s.seconds.ceiling + s.seconds.student).sum();
+    let mean_step_ms =
+        if clock.steps > 1 { (training_seconds - first) / (clock.steps - 1) as f64 * 1e3 } else { 0.0 };
+    let record = |spec: &ModelSpec, train: &TrainDefaults, trained_on: &str| ModelRecord {
+        input_dim: spec.input_dim,
+        hidden: spec.hidden.clone(),
+        num_classes: meta.num_classes,
+        trained_on: trained_on.to_owned(),
+        epochs: train.epochs,
+        batch_size: train.batch_size,
+        learning_rate: train.learning_rate,
+        weight_decay: train.weight_decay,
+    };
+    Ok(RunReport {
+        schema_version: RUN_SCHEMA_VERSION,
+        task: meta.name.clone(),
+        data_sha256: meta.data_sha256.clone(),
+        method: method_record,
+        eval_split: request.eval_split.as_str().to_owned(),
+        device: DeviceRecord {
+            requested: request.device.requested.as_str().to_owned(),
+            backend: request.device.backend.to_owned(),
+            adapter: request.device.adapter.clone(),
+        },
+        engine_version: ENGINE_VERSION.to_owned(),
+        seeds: request.seeds.clone(),
+        config: ProtocolConfigRecord {
+            weak: record(&meta.weak, &meta.weak.train, "a (gold labels)"),
+            ceiling: record(&meta.strong, &meta.strong.train, "b (gold labels)"),
+            student: record(&meta.strong, &student_train, "b (teacher's soft labels, through the method)"),
+        },
+        aggregate: stats::aggregate(&per_seed),
+        per_seed,
+        timings: RunTimings { total_seconds, first_step_seconds: first, steps: clock.steps, mean_step_ms },
+        started_at: request.started_at.clone(),
+        finished_at: finished_at(),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_seed(
+    request: &ProtocolRequest<'_>,
+    student_train: &TrainDefaults,
+    split_a: &DeviceSplit,
+    split_b: &DeviceSplit,
+    split_b_eval: &DeviceSplit,
+    eval: &DeviceSplit,
+    method: &mut dyn StudentMethod,
+    session: &mut Session<'_>,
+    device: &Device,
+) -> Result<SeedOutcome, EngineError> {
+    let meta = &request.task.meta;
+    let classes = request.task.num_classes();
+    let n_b = split_b.y.dims()[0];
+    let seed = session.seed;
+
+    // 1. Weak teacher on A, gold labels.
+    let started = Instant::now();
+    let gold_a = Targets { probs: split_a.one_hot.clone(), weights: None };
+    let (teacher, weak_curve) =
+        fit(&meta.weak, &meta.weak.train, Phase::Weak, &split_a.x_weak, gold_a, session, device)?;
+    let teacher = teacher.valid();
+    let weak_acc = accuracy(&teacher, &eval.x_weak, &eval.y);
+    let weak_seconds = finish_phase(session, Phase::Weak, weak_acc, started);
+
+    // 2. Strong ceiling on B, gold labels.
+    let started = Instant::now();
+    let gold_b = Targets { probs: split_b.one_hot.clone(), weights: None };
+    let (ceiling, ceiling_curve) =
+        fit(&meta.strong, &meta.strong.train, Phase::Ceiling, &split_b.x_strong, gold_b, session, device)?;
+    let ceiling_acc = accuracy(&ceiling.valid(), &eval.x_strong, &eval.y);
+    let ceiling_seconds = finish_phase(session, Phase::Ceiling, ceiling_acc, started);
+
+    // 3. The teacher labels B. The method gets a host copy; training uses the device copy.
+    let teacher_probs = probabilities(&teacher, &split_b_eval.x_weak);
+    let teacher_host: Vec<f32> = teacher_probs.to_data().try_to_vec::<f32>().expect("probabilities are f32");
+    let teacher_on_train_device = teacher_probs.autodiff();
+
+    // 4. Student on B, towards what the method makes of the teacher's labels.
+    let started = Instant::now();
+    session.sink.event(&ProgressEvent::PhaseStarted {
+        seed,
+        phase: Phase::Student,
+        epochs: student_train.epochs,
+    });
+    device.seed(seed ^ phase_salt(Phase::Student));
+    let student = model_config(&meta.strong, classes).init(device);
+    let needs_student = method.needs_student_predictions();
+    let mut next_targets = |epoch: u32, model: &Mlp| -> Result<Option<Targets>, EngineError> {
+        let student_host: Option<Vec<f32>> = needs_student.then(|| {
+            probabilities(&model.valid(), &split_b_eval.x_strong)
+                .to_data()
+                .try_to_vec::<f32>()
+                .expect("probabilities are f32")
+        });
+        let ctx = EpochContext {
+            epoch,
+            epochs: student_train.epochs,
+            num_classes: classes,
+            num_examples: n_b,
+            teacher: &teacher_host,
+            student: student_host.as_deref(),
+        };
+        let chosen = method.targets(&ctx).map_err(|message| EngineError::Method { epoch, message })?;
+        custom_targets(chosen, epoch, n_b, classes, &teacher_on_train_device, device)
+    };
+    let (student, student_curve) =
+        train(student, &split_b.x_strong, student_train, Phase::Student, session, &mut next_targets)?;
+    let student_acc = accuracy(&student.valid(), &eval.x_strong, &eval.y);
+    let student_seconds = finish_phase(session, Phase::Student, student_acc, started);
+
+    Ok(SeedOutcome {
+        seed,
+        weak_acc,
+        ceiling_acc,
+        student_acc,
+        pgr: pgr(weak_acc, ceiling_acc, student_acc),
+        curves: Curves { weak: weak_curve, ceiling: ceiling_curve, student: student_curve },
+        seconds: PhaseSeconds { weak: weak_seconds, ceiling: ceiling_seconds, student: student_seconds },
+    })
+}
+
+fn model_config(spec: &ModelSpec, classes: usize) -> MlpConfig {
+    MlpConfig::new(spec.input_dim as usize, spec.hidden.iter().map(|&h| h as usize).collect(), classes)
+}
+
+/// Trains a fresh model of `spec` on fixed targets (gold labels).
+fn fit(
+    spec: &ModelSpec,
+    train_spec: &TrainDefaults,
+    phase: Phase,
+    x: &Tensor<2>,
+    targets: Targets,
+    session: &mut Session<'_>,
+    device: &Device,
+) -> Result<(Mlp, Vec<f64>), EngineError> {
+    let classes = targets.probs.dims()[1];
+    session.sink.event(&ProgressEvent::PhaseStarted { seed: session.seed, phase, epochs: train_spec.epochs });
+    device.seed(session.seed ^ phase_salt(phase));
+    let model = model_config(spec, classes).init(device);
+    let mut targets = Some(targets);
+    train(model, x, train_spec, phase, session, &mut |_, _| Ok(targets.take()))
+}
+
+fn finish_phase(session: &mut Session<'_>, phase: Phase, accuracy: f64, started: Instant) -> f64 {
+    let seconds = started.elapsed().as_secs_f64();
+    session.sink.event(&ProgressEvent::PhaseFinished { seed: session.seed, phase, accuracy, seconds });
+    seconds
+}
+
+/// Checks a method's answer and puts it on the device.
+fn custom_targets(
+    chosen: EpochTargets,
+    epoch: u32,
+    n: usize,
+    classes: usize,
+    teacher: &Tensor<2>,
+    device: &Device,
+) -> Result<Option<Targets>, EngineError> {
+    let invalid = |message: String| EngineError::Method { epoch, message };
+    match chosen {
+        EpochTargets::Teacher => Ok(Some(Targets { probs: teacher.clone(), weights: None })),
+        EpochTargets::Unchanged if epoch == 0 => {
+            Err(invalid("the first epoch must choose its targets".into()))
+        }
+        EpochTargets::Unchanged => Ok(None),
+        EpochTargets::Custom { targets, weights } => {
+            if targets.len() != n * classes {
+                return Err(invalid(format!(
+                    "targets have {} values, expected {n} x {classes}",
+                    targets.len()
+                )));
+            }
+            if let Some((row, _)) = targets.chunks(classes).enumerate().find(|(_, row)| {
+                row.iter().any(|p| !p.is_finite() || *p < 0.0) || (row.iter().sum::<f32>() - 1.0).abs() > 1e-3
+            }) {
+                return Err(invalid(format!("target row {row} is not a probability distribution")));
+            }
+            let weights = match weights {
+                None => None,
+                Some(w) if w.len() != n => {
+                    return Err(invalid(format!("{} weights for {n} examples", w.len())));
+                }
+                Some(w) if w.iter().any(|v| !v.is_finite() || *v < 0.0) => {
+                    return Err(invalid("weights must be finite and non-negative".into()));
+                }
+                Some(w) => Some(Tensor::from_data(TensorData::new(w, [n]), device)),
+            };
+            Ok(Some(Targets {
+                probs: Tensor::from_data(TensorData::new(targets, [n, classes]), device),
+                weights,
+            }))
+        }
+    }
+}

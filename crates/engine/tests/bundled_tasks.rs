@@ -1,0 +1,61 @@
+//! The bundled task packs must stay meaningful W2S benchmarks: for every positive family the
+//! ceiling beats the teacher by at least 0.10 and vanilla PGR lies strictly inside (0.1, 0.7);
+//! the negative control's PGR stays near 0. The measured PGRs are pinned too, with a tolerance a
+//! real change to the engine or the data would break (figures from
+//! `aar-review run --task T --seeds 5 --device cpu`, 2026-11-22).
+
+use std::path::PathBuf;
+
+use aar_engine::progress::Quiet;
+use aar_engine::{CancelToken, DeviceChoice, EvalSplit, ProtocolRequest, TaskData, Vanilla, run_protocol};
+use aar_review_schemas::run::{MethodRecord, RunReport};
+
+fn run_vanilla(task: &str) -> RunReport {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tasks").join(task);
+    let task = TaskData::load(&dir).unwrap();
+    let device = DeviceChoice::Cpu.resolve().unwrap();
+    let request = ProtocolRequest {
+        task: &task,
+        seeds: (42..47).collect(),
+        eval_split: EvalSplit::Test,
+        device: &device,
+        student_train: None,
+        started_at: "2026-11-22T00:00:00Z".into(),
+    };
+    let record = MethodRecord { name: "vanilla".into(), code_sha256: None, submission_id: None };
+    run_protocol(&request, &mut Vanilla, record, &mut Quiet, &CancelToken::new(), &|| String::new()).unwrap()
+}
+
+fn assert_positive_family(task: &str, pinned_pgr: f64) {
+    let report = run_vanilla(task);
+    let a = &report.aggregate;
+    assert!(a.ceiling_acc - a.weak_acc >= 0.10, "{task}: the ceiling must beat the teacher by 0.10: {a:?}");
+    let pgr = a.pgr.expect("a positive gap defines PGR");
+    assert!(pgr > 0.1 && pgr < 0.7, "{task}: vanilla PGR {pgr:.3} must lie in (0.1, 0.7)");
+    assert!((pgr - pinned_pgr).abs() < 0.06, "{task}: vanilla PGR moved from {pinned_pgr} to {pgr:.3}");
+    assert!(a.seeds_without_gap.is_empty(), "{task}: every seed has a gap: {a:?}");
+}
+
+#[test]
+fn digits_is_a_meaningful_w2s_task() {
+    assert_positive_family("digits", 0.404);
+}
+
+#[test]
+fn wine_is_a_meaningful_w2s_task() {
+    assert_positive_family("wine", 0.393);
+}
+
+#[test]
+fn latent_is_a_meaningful_w2s_task() {
+    assert_positive_family("latent", 0.440);
+}
+
+#[test]
+fn copyable_teacher_is_a_negative_control() {
+    let report = run_vanilla("digits-copyable");
+    let a = &report.aggregate;
+    assert!(a.ceiling_acc - a.weak_acc >= 0.05, "the control still has a gap to recover: {a:?}");
+    let pgr = a.pgr.unwrap();
+    assert!(pgr.abs() < 0.1, "a student that can copy its teacher recovers nothing: PGR {pgr:.3}");
+}

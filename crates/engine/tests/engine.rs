@@ -1,0 +1,255 @@
+//! Engine behaviour on small packs made here: determinism, cancellation, method validation,
+//! pack validation, and the wgpu path (on lavapipe where there is no GPU).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use aar_engine::progress::{Quiet, Recorder};
+use aar_engine::{
+    CancelToken, DeviceChoice, EngineError, EpochContext, EpochTargets, EvalSplit, ProgressEvent,
+    ProgressSink, ProtocolRequest, StudentMethod, TaskData, Vanilla, run_protocol,
+};
+use aar_review_schemas::run::{MethodRecord, RunReport};
+use aar_review_schemas::task::{ModelSpec, SplitSizes, TASK_SCHEMA_VERSION, TaskPack, TrainDefaults};
+use rand::{RngExt, SeedableRng};
+use safetensors::{Dtype, tensor::TensorView};
+
+/// A small synthetic W2S pack: a 4-class label from a random linear map of a latent; the strong
+/// view is a clean embedding of the latent, the weak view a noisy half of it.
+fn tiny_pack(epochs: u32) -> TaskData {
+    let sizes = SplitSizes { a: 96, b: 192, dev: 32, test: 128, private: 64 };
+    let (latent, weak_dim, strong_dim, classes) = (6usize, 4usize, 12usize, 4usize);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let mut normal = move || -> f32 {
+        // Box-Muller from two uniforms.
+        let (u, v): (f32, f32) = (rng.random_range(1e-6..1.0), rng.random_range(0.0..1.0));
+        (-2.0 * u.ln()).sqrt() * (std::f32::consts::TAU * v).cos()
+    };
+    let labeller: Vec<f32> = (0..latent * classes).map(|_| normal()).collect();
+    let embed: Vec<f32> = (0..latent * strong_dim).map(|_| normal()).collect();
+    let mut buffers: Vec<(String, Vec<u8>, Vec<usize>, Dtype)> = Vec::new();
+    for (split, n) in
+        [("a", sizes.a), ("b", sizes.b), ("dev", sizes.dev), ("test", sizes.test), ("private", sizes.private)]
+    {
+        let n = n as usize;
+        let (mut xw, mut xs, mut y) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..n {
+            let z: Vec<f32> = (0..latent).map(|_| normal()).collect();
+            let scores: Vec<f32> =
+                (0..classes).map(|c| (0..latent).map(|i| z[i] * labeller[i * classes + c]).sum()).collect();
+            let label = scores.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap().0 as i32;
+            y.push(label);
+            for j in 0..strong_dim {
+                xs.push((0..latent).map(|i| z[i] * embed[i * strong_dim + j]).sum::<f32>() + 0.05 * normal());
+            }
+            for z_i in z.iter().take(weak_dim) {
+                xw.push(z_i + 0.8 * normal());
+            }
+        }
+        let f32_bytes = |v: &[f32]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+        buffers.push((format!("{split}.x_weak"), f32_bytes(&xw), vec![n, weak_dim], Dtype::F32));
+        buffers.push((format!("{split}.x_strong"), f32_bytes(&xs), vec![n, strong_dim], Dtype::F32));
+        buffers.push((
+            format!("{split}.y"),
+            y.iter().flat_map(|x| x.to_le_bytes()).collect(),
+            vec![n],
+            Dtype::I32,
+        ));
+    }
+    let views: Vec<(String, TensorView<'_>)> = buffers
+        .iter()
+        .map(|(name, bytes, shape, dtype)| {
+            (name.clone(), TensorView::new(*dtype, shape.clone(), bytes).unwrap())
+        })
+        .collect();
+    let data = safetensors::serialize(views, None::<HashMap<String, String>>).unwrap();
+    let train = |lr: f64| TrainDefaults { epochs, batch_size: 32, learning_rate: lr, weight_decay: 1e-4 };
+    let meta = TaskPack {
+        schema_version: TASK_SCHEMA_VERSION,
+        name: "tiny".into(),
+        title: "tiny synthetic".into(),
+        description: "test pack".into(),
+        num_classes: classes as u32,
+        class_names: Vec::new(),
+        negative_control: false,
+        weak: ModelSpec { input_dim: weak_dim as u32, hidden: vec![], train: train(0.02) },
+        strong: ModelSpec { input_dim: strong_dim as u32, hidden: vec![16], train: train(0.01) },
+        splits: sizes,
+        data_file: "data.safetensors".into(),
+        data_sha256: aar_domain::Digest::of(&data).to_string(),
+    };
+    TaskData::from_parts(meta, &data, PathBuf::from("tiny")).unwrap()
+}
+
+fn run(
+    task: &TaskData,
+    choice: DeviceChoice,
+    seeds: Vec<u64>,
+    method: &mut dyn StudentMethod,
+    sink: &mut dyn ProgressSink,
+    cancel: &CancelToken,
+) -> Result<RunReport, EngineError> {
+    let device = choice.resolve().unwrap();
+    let request = ProtocolRequest {
+        task,
+        seeds,
+        eval_split: EvalSplit::Test,
+        device: &device,
+        student_train: None,
+        started_at: "2026-11-22T00:00:00Z".into(),
+    };
+    let record = MethodRecord { name: method.name(), code_sha256: None, submission_id: None };
+    run_protocol(&request, method, record, sink, cancel, &|| "2026-11-22T00:01:00Z".to_owned())
+}
+
+#[test]
+fn same_seed_same_device_gives_identical_numbers() {
+    let task = tiny_pack(8);
+    let a =
+        run(&task, DeviceChoice::Cpu, vec![42, 43], &mut Vanilla, &mut Quiet, &CancelToken::new()).unwrap();
+    let b =
+        run(&task, DeviceChoice::Cpu, vec![42, 43], &mut Vanilla, &mut Quiet, &CancelToken::new()).unwrap();
+    for (x, y) in a.per_seed.iter().zip(&b.per_seed) {
+        assert_eq!((x.weak_acc, x.ceiling_acc, x.student_acc), (y.weak_acc, y.ceiling_acc, y.student_acc));
+        assert_eq!(x.curves, y.curves, "loss curves must repeat bit for bit on the same device");
+    }
+    assert_eq!(a.aggregate, b.aggregate);
+    // Different seeds must actually change something, or the seed is not reaching the engine.
+    assert_ne!(a.per_seed[0].curves.student, a.per_seed[1].curves.student);
+}
+
+#[test]
+fn the_protocol_learns_and_reports_everything() {
+    let task = tiny_pack(25);
+    let mut recorder = Recorder::default();
+    let report =
+        run(&task, DeviceChoice::Cpu, vec![42, 43, 44], &mut Vanilla, &mut recorder, &CancelToken::new())
+            .unwrap();
+    let a = &report.aggregate;
+    assert!(a.weak_acc > 0.3, "the teacher beats chance (0.25): {a:?}");
+    assert!(a.ceiling_acc > a.weak_acc + 0.1, "the strong view is much better: {a:?}");
+    assert!(a.student_acc > a.weak_acc, "a noisy teacher's student generalises past it: {a:?}");
+    let [lo, hi] = a.pgr_ci95.expect("three seeds give an interval");
+    assert!(lo <= a.pgr.unwrap() && a.pgr.unwrap() <= hi, "{a:?}");
+    assert_eq!(report.config.student.trained_on, "b (teacher's soft labels, through the method)");
+    for seed in &report.per_seed {
+        assert_eq!(seed.curves.student.len(), 25);
+        assert!(seed.curves.ceiling.last() < seed.curves.ceiling.first(), "training lowers the loss");
+    }
+    assert!(report.timings.steps > 0 && report.timings.first_step_seconds > 0.0);
+    let epochs = recorder.0.iter().filter(|e| matches!(e, ProgressEvent::EpochFinished { .. })).count();
+    assert_eq!(epochs, 3 * 3 * 25, "one event per epoch of every phase of every seed");
+    assert!(matches!(recorder.0[0], ProgressEvent::Started { total_epochs: 225, seeds: 3 }));
+}
+
+#[test]
+fn cancelling_stops_the_run() {
+    struct CancelAfter(CancelToken, usize);
+    impl ProgressSink for CancelAfter {
+        fn event(&mut self, event: &ProgressEvent) {
+            if matches!(event, ProgressEvent::EpochFinished { .. }) {
+                self.1 -= 1;
+                if self.1 == 0 {
+                    self.0.cancel();
+                }
+            }
+        }
+    }
+    let task = tiny_pack(50);
+    let cancel = CancelToken::new();
+    let mut sink = CancelAfter(cancel.clone(), 3);
+    let result = run(&task, DeviceChoice::Cpu, vec![42], &mut Vanilla, &mut sink, &cancel);
+    assert!(matches!(result, Err(EngineError::Cancelled)), "{result:?}");
+}
+
+/// A method that breaks the rules in a configurable way.
+struct Broken(&'static str);
+
+impl StudentMethod for Broken {
+    fn name(&self) -> String {
+        "broken".into()
+    }
+    fn targets(&mut self, ctx: &EpochContext<'_>) -> Result<EpochTargets, String> {
+        let n = ctx.num_examples * ctx.num_classes;
+        match self.0 {
+            "short" => Ok(EpochTargets::Custom { targets: vec![0.25; n - 1], weights: None }),
+            "not-probabilities" => Ok(EpochTargets::Custom { targets: vec![0.5; n], weights: None }),
+            "unchanged-first" => Ok(EpochTargets::Unchanged),
+            _ => Err("the script threw".into()),
+        }
+    }
+}
+
+#[test]
+fn bad_method_output_is_a_clear_error() {
+    let task = tiny_pack(3);
+    for (kind, expected) in [
+        ("short", "targets have"),
+        ("not-probabilities", "is not a probability distribution"),
+        ("unchanged-first", "first epoch must choose"),
+        ("throws", "the script threw"),
+    ] {
+        let err = run(&task, DeviceChoice::Cpu, vec![42], &mut Broken(kind), &mut Quiet, &CancelToken::new())
+            .unwrap_err();
+        assert!(err.to_string().contains(expected), "{kind}: {err}");
+    }
+}
+
+/// Filters to confident teacher labels: exercises weights and student predictions.
+struct ConfidentOnly;
+
+impl StudentMethod for ConfidentOnly {
+    fn name(&self) -> String {
+        "confident-only".into()
+    }
+    fn needs_student_predictions(&self) -> bool {
+        true
+    }
+    fn targets(&mut self, ctx: &EpochContext<'_>) -> Result<EpochTargets, String> {
+        let student = ctx.student.ok_or("student predictions were asked for")?;
+        assert_eq!(student.len(), ctx.num_examples * ctx.num_classes);
+        let weights = ctx
+            .teacher
+            .chunks(ctx.num_classes)
+            .map(|row| if row.iter().cloned().fold(0.0, f32::max) > 0.5 { 1.0 } else { 0.0 })
+            .collect();
+        Ok(EpochTargets::Custom { targets: ctx.teacher.to_vec(), weights: Some(weights) })
+    }
+}
+
+#[test]
+fn methods_can_weight_examples_and_see_the_student() {
+    let task = tiny_pack(5);
+    let report =
+        run(&task, DeviceChoice::Cpu, vec![42], &mut ConfidentOnly, &mut Quiet, &CancelToken::new()).unwrap();
+    assert_eq!(report.method.name, "confident-only");
+    assert!(report.per_seed[0].student_acc > 0.25);
+}
+
+#[test]
+fn corrupted_pack_data_is_refused() {
+    let task = tiny_pack(1);
+    let mut meta = task.meta.clone();
+    meta.data_sha256 = "0".repeat(64);
+    let err = TaskData::from_parts(meta, b"not safetensors", PathBuf::from("broken")).unwrap_err();
+    assert!(err.to_string().contains("does not match its data_sha256"), "{err}");
+}
+
+/// The wgpu backend, on whatever adapter wgpu finds: a real GPU where there is one, Mesa's
+/// lavapipe on CI. Requires a Vulkan driver; `./dev test` installs mesa-vulkan-drivers.
+#[test]
+fn wgpu_backend_trains_a_tiny_task() {
+    let task = tiny_pack(4);
+    let device =
+        DeviceChoice::Gpu.resolve().expect("a wgpu adapter (install mesa-vulkan-drivers for lavapipe)");
+    assert_eq!(device.backend, "wgpu");
+    let report =
+        run(&task, DeviceChoice::Gpu, vec![42], &mut Vanilla, &mut Quiet, &CancelToken::new()).unwrap();
+    eprintln!(
+        "wgpu adapter: {}; first step {:.2} s",
+        report.device.adapter, report.timings.first_step_seconds
+    );
+    let s = &report.per_seed[0];
+    assert!(s.weak_acc > 0.3 && s.ceiling_acc > 0.3, "wgpu training learns something: {s:?}");
+    assert!(s.curves.ceiling.iter().all(|l| l.is_finite()));
+}

@@ -1,0 +1,67 @@
+//! The checked-in packs under `tasks/` must be exactly what `aar-taskgen` writes today.
+
+use std::fs;
+use std::path::Path;
+
+const REGENERATE: &str = "regenerate with `cargo run -p aar-taskgen -- --out tasks` (from the workspace root), \
+     re-run `python3 crates/taskgen/simulate.py tasks` and update the table in tasks/README.md";
+
+#[test]
+fn checked_in_packs_match_the_generator_byte_for_byte() {
+    let tasks = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tasks");
+    let fresh = tempfile::tempdir().expect("a temp dir");
+    let names = aar_taskgen::write_all(fresh.path()).expect("the generator writes its packs");
+    assert!(!names.is_empty());
+    for name in &names {
+        for file in [aar_review_schemas::task::TASK_FILE_NAME, aar_taskgen::DATA_FILE_NAME] {
+            let want = fs::read(fresh.path().join(name).join(file)).expect("a generated file");
+            let path = tasks.join(name).join(file);
+            let have = fs::read(&path)
+                .unwrap_or_else(|e| panic!("{} is missing ({e}); {REGENERATE}", path.display()));
+            assert!(
+                have == want,
+                "{} differs from what aar-taskgen generates ({} vs {} bytes); {REGENERATE}",
+                path.display(),
+                have.len(),
+                want.len()
+            );
+        }
+    }
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let first = aar_taskgen::all_packs().iter().map(|p| p.render()).collect::<Vec<_>>();
+    let second = aar_taskgen::all_packs().iter().map(|p| p.render()).collect::<Vec<_>>();
+    assert!(first == second, "two runs of the generator gave different bytes");
+}
+
+#[test]
+fn packs_are_well_formed() {
+    for pack in aar_taskgen::all_packs() {
+        let (json, data) = pack.render();
+        let task: aar_review_schemas::task::TaskPack = serde_json::from_str(&json).expect("valid task.json");
+        assert_eq!(task.schema_version, aar_review_schemas::task::TASK_SCHEMA_VERSION);
+        assert!(data.len() < 1_500_000, "{}: the pack should stay small ({} bytes)", task.name, data.len());
+        let st = safetensors::SafeTensors::deserialize(&data).expect("valid safetensors");
+        for split in aar_review_schemas::task::SPLITS {
+            let n = task.splits.get(split).unwrap() as usize;
+            let x_weak = st.tensor(&format!("{split}.x_weak")).unwrap();
+            assert_eq!(x_weak.shape(), [n, task.weak.input_dim as usize]);
+            assert_eq!(x_weak.dtype(), safetensors::Dtype::F32);
+            let x_strong = st.tensor(&format!("{split}.x_strong")).unwrap();
+            assert_eq!(x_strong.shape(), [n, task.strong.input_dim as usize]);
+            assert_eq!(x_strong.dtype(), safetensors::Dtype::F32);
+            let y = st.tensor(&format!("{split}.y")).unwrap();
+            assert_eq!(y.shape(), [n]);
+            assert_eq!(y.dtype(), safetensors::Dtype::I32);
+            for c in y.data().chunks_exact(4) {
+                let c = i32::from_le_bytes(c.try_into().unwrap());
+                assert!(c >= 0 && (c as u32) < task.num_classes, "{}: label {c} out of range", task.name);
+            }
+        }
+        assert_eq!(st.len(), 15, "{}: exactly the 15 tensors of the format", task.name);
+    }
+    let names: Vec<String> = aar_taskgen::all_packs().into_iter().map(|p| p.task.name).collect();
+    assert_eq!(names, ["digits", "wine", "latent", "digits-copyable"]);
+}

@@ -1,0 +1,137 @@
+//! The report of one independent re-run of the W2S protocol: everything needed to judge, compare
+//! and reproduce it (config, seeds, device, data and code hashes, timings, curves).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The run-report format version this build writes.
+pub const RUN_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RunReport {
+    pub schema_version: u32,
+    pub task: String,
+    /// sha256 of the task pack's data file.
+    pub data_sha256: String,
+    /// The method the student was trained with.
+    pub method: MethodRecord,
+    /// The split the three models were evaluated on: `test`, or `private` for reviewer re-runs.
+    pub eval_split: String,
+    pub device: DeviceRecord,
+    /// Version of the engine (the `aar-engine` crate) that produced the report.
+    pub engine_version: String,
+    pub seeds: Vec<u64>,
+    pub config: ProtocolConfigRecord,
+    pub per_seed: Vec<SeedOutcome>,
+    pub aggregate: Aggregate,
+    pub timings: RunTimings,
+    /// RFC 3339.
+    pub started_at: String,
+    pub finished_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MethodRecord {
+    /// `vanilla` for the built-in baseline, else the submission's title.
+    pub name: String,
+    /// sha256 of the exact method bytes that ran; absent for built-in methods.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_sha256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submission_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceRecord {
+    /// What was asked for: `auto`, `gpu` or `cpu`.
+    pub requested: String,
+    /// The burn backend that ran: `flex` (CPU) or `wgpu`.
+    pub backend: String,
+    /// The adapter, e.g. "NVIDIA H100 80GB HBM3 (Vulkan, DiscreteGpu)" or "CPU (flex)".
+    pub adapter: String,
+}
+
+/// Every hyperparameter of the run, as trained.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProtocolConfigRecord {
+    pub weak: ModelRecord,
+    pub ceiling: ModelRecord,
+    pub student: ModelRecord,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelRecord {
+    pub input_dim: u32,
+    pub hidden: Vec<u32>,
+    pub num_classes: u32,
+    /// The split it was trained on and with which labels, e.g. "a (gold)", "b (teacher soft labels)".
+    pub trained_on: String,
+    pub epochs: u32,
+    pub batch_size: u32,
+    pub learning_rate: f64,
+    pub weight_decay: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeedOutcome {
+    pub seed: u64,
+    pub weak_acc: f64,
+    pub ceiling_acc: f64,
+    pub student_acc: f64,
+    /// Absent when the ceiling does not beat the weak teacher on this seed (PGR undefined).
+    pub pgr: Option<f64>,
+    /// Per-epoch mean training loss of each model.
+    pub curves: Curves,
+    /// Seconds spent training each model.
+    pub seconds: PhaseSeconds,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Curves {
+    pub weak: Vec<f64>,
+    pub ceiling: Vec<f64>,
+    pub student: Vec<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhaseSeconds {
+    pub weak: f64,
+    pub ceiling: f64,
+    pub student: f64,
+}
+
+/// Across seeds, the AAR convention: PGR of the mean accuracies, its standard error
+/// SE(student accuracy) / (ceiling − weak), and a bootstrap interval over seeds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Aggregate {
+    pub weak_acc: f64,
+    pub ceiling_acc: f64,
+    pub student_acc: f64,
+    /// Absent when the mean ceiling does not beat the mean weak accuracy.
+    pub pgr: Option<f64>,
+    pub pgr_se: Option<f64>,
+    /// 95% percentile bootstrap interval over seeds (2,000 resamples, fixed RNG seed).
+    pub pgr_ci95: Option<[f64; 2]>,
+    /// Seeds on which the ceiling did not beat the teacher: PGR is undefined there.
+    pub seeds_without_gap: Vec<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RunTimings {
+    pub total_seconds: f64,
+    /// Wall time of the run's very first optimiser step, kernel compilation included.
+    pub first_step_seconds: f64,
+    pub steps: u64,
+    /// Mean wall time per optimiser step after the first.
+    pub mean_step_ms: f64,
+}
