@@ -1,0 +1,130 @@
+//! The Tauri commands: each one waits for the store, then delegates to one [`Api`] method.
+//! Every command rejects with [`ApiError`] (`{code, message}`), as `ui/src/lib/bindings.ts` says.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use aar_api::dto::{
+    AuditEntryView, FileContent, ImportReport, ListQuery, StoreInfo, SubmissionDetail, SubmissionDiff,
+    SubmissionSummary,
+};
+use aar_api::{Api, ApiError, ErrorCode};
+use tauri::State;
+use tokio::sync::watch;
+
+type Opened = Option<Result<Api, ApiError>>;
+
+/// The app's state: the [`Api`] once the store is open, and what went wrong while starting.
+#[derive(Debug, Clone)]
+pub struct Backend {
+    opened: watch::Sender<Opened>,
+    startup_error: Arc<Mutex<Option<ApiError>>>,
+}
+
+impl Default for Backend {
+    fn default() -> Backend {
+        Backend { opened: watch::Sender::new(None), startup_error: Arc::default() }
+    }
+}
+
+impl Backend {
+    /// Opens the store named by `AAR_REVIEW_DB` (a path or a `sqlite:`/`postgres:` URL), else the
+    /// default SQLite file, and imports the demo corpus if the store is empty.
+    pub async fn open_store(self) {
+        let opened = match database_location() {
+            Ok(location) => Api::open(&location, aar_api::default_actor(), aar_api::system_clock()).await,
+            Err(e) => Err(e),
+        };
+        if let Ok(api) = &opened
+            && let Err(e) = api.import_demo_if_empty().await
+        {
+            let e = ApiError::new(e.code, format!("the demo corpus could not be imported: {}", e.message));
+            *self.startup_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+        }
+        self.opened.send_replace(Some(opened));
+    }
+
+    /// The API, once the store is open; the opening error otherwise.
+    async fn api(&self) -> Result<Api, ApiError> {
+        let mut opened = self.opened.subscribe();
+        let never_opened =
+            || ApiError::new(ErrorCode::Storage, "the store was never opened (the app is shutting down)");
+        let ready = opened.wait_for(Option::is_some).await.map_err(|_| never_opened())?;
+        ready.clone().unwrap_or_else(|| Err(never_opened()))
+    }
+}
+
+fn database_location() -> Result<String, ApiError> {
+    if let Some(location) = std::env::var_os(aar_api::DATABASE_ENV) {
+        return Ok(location.to_string_lossy().into_owned());
+    }
+    aar_api::default_database_path().map(|p| p.to_string_lossy().into_owned()).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::Storage,
+            format!(
+                "no home directory to keep the database in; set {} to a file path",
+                aar_api::DATABASE_ENV
+            ),
+        )
+    })
+}
+
+#[tauri::command]
+pub async fn store_info(backend: State<'_, Backend>) -> Result<StoreInfo, ApiError> {
+    backend.api().await?.info().await
+}
+
+/// What went wrong while starting (the store opened, but the demo import failed), if anything.
+#[tauri::command]
+pub async fn startup_error(backend: State<'_, Backend>) -> Result<Option<ApiError>, ApiError> {
+    backend.api().await?;
+    Ok(backend.startup_error.lock().unwrap_or_else(|p| p.into_inner()).clone())
+}
+
+#[tauri::command]
+pub async fn list_submissions(
+    backend: State<'_, Backend>,
+    query: ListQuery,
+) -> Result<Vec<SubmissionSummary>, ApiError> {
+    backend.api().await?.list(&query).await
+}
+
+#[tauri::command]
+pub async fn show_submission(backend: State<'_, Backend>, id: String) -> Result<SubmissionDetail, ApiError> {
+    backend.api().await?.show(&id).await
+}
+
+#[tauri::command]
+pub async fn read_file(
+    backend: State<'_, Backend>,
+    id: String,
+    path: String,
+) -> Result<FileContent, ApiError> {
+    backend.api().await?.file(&id, &path).await
+}
+
+#[tauri::command]
+pub async fn diff_submissions(
+    backend: State<'_, Backend>,
+    id: String,
+    other: Option<String>,
+    ignore_whitespace: bool,
+) -> Result<SubmissionDiff, ApiError> {
+    backend.api().await?.diff(&id, other.as_deref(), ignore_whitespace).await
+}
+
+#[tauri::command]
+pub async fn audit_log(backend: State<'_, Backend>, limit: u32) -> Result<Vec<AuditEntryView>, ApiError> {
+    backend.api().await?.audit(limit).await
+}
+
+#[tauri::command]
+pub async fn import_paths(backend: State<'_, Backend>, paths: Vec<String>) -> Result<ImportReport, ApiError> {
+    backend.api().await?.import(&paths.into_iter().map(PathBuf::from).collect::<Vec<_>>()).await
+}
+
+/// The reviewer the app acts as (`AAR_REVIEW_USER`, else the login name).
+#[tauri::command]
+pub async fn actor(backend: State<'_, Backend>) -> Result<String, ApiError> {
+    Ok(backend.api().await?.actor().to_owned())
+}

@@ -1,0 +1,35 @@
+//! AAR Review's desktop app: a window over the Svelte front end in `ui/`, and one Tauri command
+//! per [`aar_api::Api`] method (see [`commands`]). Everything about review lives in `aar-api`.
+
+// Release builds on Windows get no console window.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+
+use commands::Backend;
+
+fn main() {
+    let backend = Backend::default();
+    let opener = backend.clone();
+    tauri::Builder::default()
+        .manage(backend)
+        .setup(move |_app| {
+            // Opening the store (and importing the demo on a first start) runs in the
+            // background: the window shows at once, and commands wait until the store is ready.
+            tauri::async_runtime::spawn(opener.open_store());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::store_info,
+            commands::startup_error,
+            commands::actor,
+            commands::list_submissions,
+            commands::show_submission,
+            commands::read_file,
+            commands::diff_submissions,
+            commands::audit_log,
+            commands::import_paths,
+        ])
+        .run(tauri::generate_context!())
+        .expect("the AAR Review window could not start");
+}

@@ -1,0 +1,290 @@
+//! Drives the real desktop app: queue, filter, Overview, Code, Diff, keyboard, import, screenshot.
+//!
+//! Run by `./dev test` as
+//! `xvfb-run -a cargo test -p aar-review-e2e -- --ignored --test-threads=1`
+//! after `npm --prefix ui ci && npm --prefix ui run build && cargo build -p aar-review-app`.
+//! `AAR_E2E_SCREENSHOT_TO_DOCS=1` also writes `docs/screenshot.png`; `AAR_E2E_TOUR=1` writes a
+//! screenshot of every tab, in both themes, to `tests/e2e/artifacts/`.
+
+use std::ffi::OsStr;
+use std::time::Duration;
+
+use aar_review_e2e::{
+    DriverProcess, app_binary, connect, press, repo_root, screenshot, text, texts, wait_for, write_png,
+};
+use fantoccini::{Client, Locator};
+
+/// A root submission of the demo corpus.
+const VANILLA: &str = "Vanilla baseline: cross-entropy on the teacher's soft labels";
+/// A demo submission whose parent (logconf v1) is in the corpus too.
+const LOGCONF_V2: &str = "logconf v2: hardening at the teacher's class balance";
+
+/// Who the app acts as, passed through the environment.
+const REVIEWER: &str = "e2e-reviewer";
+
+const STARTUP: Duration = Duration::from_secs(90);
+const STEP: Duration = Duration::from_secs(20);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, tauri-driver and a built app; run by ./dev test"]
+async fn review_a_submission_end_to_end() {
+    let app = app_binary();
+    assert!(
+        app.exists(),
+        "{} is missing: build it with `npm --prefix ui ci && npm --prefix ui run build && cargo build -p aar-review-app`",
+        app.display()
+    );
+    let dir = tempfile::tempdir().expect("a temporary directory for the test database");
+    let db = dir.path().join("review.db");
+    let env = [("AAR_REVIEW_DB", db.as_os_str()), ("AAR_REVIEW_USER", OsStr::new(REVIEWER))];
+    let driver = DriverProcess::spawn(dir.path(), &env);
+    let client = connect(&driver, &app).await;
+
+    // Run the steps as a task so that the session is closed even when one of them fails; the
+    // driver guard then kills whatever is left.
+    let steps = tokio::spawn({
+        let client = client.clone();
+        async move { exercise(&client).await }
+    });
+    let outcome = steps.await;
+    let _ = client.close().await;
+    drop(driver);
+    if let Err(failure) = outcome {
+        std::panic::resume_unwind(failure.into_panic());
+    }
+}
+
+async fn exercise(client: &Client) {
+    first_start_shows_the_demo_queue(client).await;
+    let filter = filter_and_open_logconf_v2(client).await;
+    code_tab_shows_the_method_first(client).await;
+    diff_tab_compares_with_the_parent(client).await;
+
+    // Clear the filter and leave it (Escape): the whole queue comes back, logconf v2 selected.
+    filter.send_keys("\u{E009}a\u{E000}\u{E003}").await.expect("the filter box can be emptied");
+    press(client, "\u{E00C}").await;
+    // Key events reach the page asynchronously: wait until Escape has left the box.
+    wait_for("Escape to leave the filter box", STEP, async || {
+        let focused =
+            client.execute("return document.activeElement?.dataset?.testid ?? null;", vec![]).await.ok()?;
+        (focused.as_str() != Some("queue-filter")).then_some(())
+    })
+    .await;
+    let rows = wait_for("the whole queue to come back", STEP, async || {
+        let rows = texts(client, "[data-testid=queue-row]").await;
+        (rows.len() >= 10).then_some(rows)
+    })
+    .await;
+    let selected = text(client, "[data-testid=queue-row][aria-selected=true] .row-title").await;
+    assert_eq!(
+        selected.as_deref(),
+        Some(LOGCONF_V2),
+        "clearing the filter should keep the selection ({} rows)",
+        rows.len()
+    );
+
+    let png = screenshot(client).await;
+    let root = repo_root();
+    write_png(&root.join("tests/e2e/artifacts"), "app.png", &png);
+    if std::env::var_os("AAR_E2E_SCREENSHOT_TO_DOCS").is_some_and(|v| v == "1") {
+        write_png(&root.join("docs"), "screenshot.png", &png);
+    }
+
+    press(client, "n").await;
+    wait_for("n to mark the first hunk current", STEP, async || {
+        client.find(Locator::Css("[data-testid=diff-hunk].current")).await.ok().map(|_| ())
+    })
+    .await;
+    if touring() {
+        tour(client).await;
+    }
+    cheat_sheet_opens_and_closes(client).await;
+    import_reports_errors_and_results(client).await;
+}
+
+/// A fresh database gets the demo corpus on the first start.
+async fn first_start_shows_the_demo_queue(client: &Client) {
+    let rows = wait_for("the queue to show at least 10 demo submissions", STARTUP, async || {
+        let rows = texts(client, "[data-testid=queue-row] .row-title").await;
+        (rows.len() >= 10).then_some(rows)
+    })
+    .await;
+    assert!(
+        rows.iter().any(|t| t == VANILLA),
+        "the demo corpus should include {VANILLA:?}; the queue shows {rows:?}"
+    );
+    let count = text(client, "[data-testid=submission-count]").await.unwrap_or_default();
+    assert!(
+        count.starts_with(&rows.len().to_string()),
+        "the status bar should count every queued row, says {count:?}"
+    );
+    let status = text(client, "[data-testid=status-bar]").await.unwrap_or_default();
+    assert!(
+        status.contains(REVIEWER),
+        "the status bar should name the reviewer from AAR_REVIEW_USER, says {status:?}"
+    );
+}
+
+/// Filters the queue down to one submission and opens it; returns the filter box.
+async fn filter_and_open_logconf_v2(client: &Client) -> fantoccini::elements::Element {
+    let filter =
+        client.find(Locator::Css("[data-testid=queue-filter]")).await.expect("the queue has a filter box");
+    filter.send_keys("logconf v2 hardening").await.expect("the filter box takes text");
+    let filtered = wait_for("the filter to leave exactly logconf v2", STEP, async || {
+        let rows = texts(client, "[data-testid=queue-row] .row-title").await;
+        (rows.len() == 1).then_some(rows)
+    })
+    .await;
+    assert_eq!(filtered, [LOGCONF_V2], "the filter should match the title words");
+    client
+        .find(Locator::Css("[data-testid=queue-row]"))
+        .await
+        .expect("the filtered row is there")
+        .click()
+        .await
+        .expect("the row can be clicked");
+    wait_for("the detail to show logconf v2", STEP, async || {
+        (text(client, "[data-testid=detail-title]").await? == LOGCONF_V2).then_some(())
+    })
+    .await;
+    let claims = text(client, "[data-testid=claims-table]").await.unwrap_or_default();
+    assert!(
+        claims.contains("digits") && claims.contains("0.436"),
+        "the Overview should list the claims, shows {claims:?}"
+    );
+
+    filter
+}
+
+async fn code_tab_shows_the_method_first(client: &Client) {
+    click(client, "[data-testid=tab-code]").await;
+    let code = wait_for("the Code tab to show the method", STEP, async || {
+        text(client, "[data-testid=code-view]").await.filter(|t| t.contains("fn targets"))
+    })
+    .await;
+    assert!(
+        code.contains("balanced_harden"),
+        "the Code tab should show logconf v2's own method, not another file"
+    );
+    let first_file = text(client, "[data-testid=code-file]").await.unwrap_or_default();
+    assert!(
+        first_file.contains("method.rhai"),
+        "the method should be listed first, the list starts with {first_file:?}"
+    );
+}
+
+/// The Diff tab (3, by keyboard) compares with the parent, logconf v1, by default.
+async fn diff_tab_compares_with_the_parent(client: &Client) {
+    press(client, "3").await;
+    let hunks = wait_for("the Diff tab to show a hunk against the parent", STEP, async || {
+        let hunks = texts(client, "[data-testid=diff-hunk]").await;
+        (!hunks.is_empty()).then_some(hunks)
+    })
+    .await;
+    assert!(
+        hunks[0].contains("@@ -"),
+        "a hunk should start with its unified header, starts with {:?}",
+        &hunks[0]
+    );
+    assert!(
+        hunks.iter().any(|h| h.contains("balanced_harden")),
+        "the diff against logconf v1 should show the new balanced_harden function"
+    );
+}
+
+async fn cheat_sheet_opens_and_closes(client: &Client) {
+    press(client, "?").await;
+    wait_for("? to open the cheat sheet", STEP, async || text(client, "[data-testid=cheat-sheet]").await)
+        .await;
+    press(client, "\u{E00C}").await;
+    wait_for("Escape to close the cheat sheet", STEP, async || {
+        client.find(Locator::Css("[data-testid=cheat-sheet]")).await.is_err().then_some(())
+    })
+    .await;
+}
+
+/// A refused import shows its error in a banner (never swallowed); a repeated one stores nothing.
+async fn import_reports_errors_and_results(client: &Client) {
+    press(client, "i").await;
+    let paths =
+        client.find(Locator::Css("[data-testid=import-paths]")).await.expect("i opens the import dialog");
+    paths.send_keys("/nonexistent/bundle").await.expect("the import dialog takes a path");
+    click(client, "[data-testid=import-run]").await;
+    let banner = wait_for("an error banner for the refused import", STEP, async || {
+        text(client, "[data-testid=error-banner]").await
+    })
+    .await;
+    assert!(
+        banner.contains("Importing failed") && banner.contains("/nonexistent/bundle"),
+        "the banner should say what failed and name the path, says {banner:?}"
+    );
+
+    if touring() {
+        let png = screenshot(client).await;
+        write_png(&repo_root().join("tests/e2e/artifacts"), "tour-error.png", &png);
+    }
+
+    // Importing a demo bundle again goes through the whole import path and changes nothing.
+    let bundle = repo_root().join("demo/bundles/vanilla-soft-labels");
+    paths.send_keys("\u{E009}a\u{E000}\u{E003}").await.expect("the path can be deleted");
+    paths.send_keys(&bundle.to_string_lossy()).await.expect("the dialog takes another path");
+    click(client, "[data-testid=import-run]").await;
+    let report =
+        wait_for("the import report", STEP, async || text(client, "[data-testid=import-report]").await).await;
+    assert!(
+        report.contains("0 new") && report.contains("1 already present"),
+        "re-importing a demo bundle should store nothing new, the report says {report:?}"
+    );
+    press(client, "\u{E00C}").await;
+    click(client, "[data-testid=error-banner] button").await;
+
+    let banner = text(client, "[data-testid=error-banner]").await;
+    assert!(
+        banner.is_none(),
+        "dismissed errors should go and no other command should fail, the banner says {banner:?}"
+    );
+}
+
+fn touring() -> bool {
+    std::env::var_os("AAR_E2E_TOUR").is_some_and(|v| v == "1")
+}
+
+async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} should be on screen: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{css} should be clickable: {e}"));
+}
+
+/// Screenshots of every tab in both themes, for looking at the design.
+async fn tour(client: &Client) {
+    let dir = repo_root().join("tests/e2e/artifacts");
+    // A fresh profile under Xvfb starts in the light theme; `t` switches to dark and back.
+    for theme in ["light", "dark"] {
+        for (key, name) in [("1", "overview"), ("2", "code"), ("3", "diff"), ("4", "forum")] {
+            press(client, key).await;
+            tokio::time::sleep(Duration::from_millis(600)).await;
+            let png = screenshot(client).await;
+            write_png(&dir, &format!("tour-{theme}-{name}.png"), &png);
+        }
+        press(client, "t").await;
+    }
+    // A submission whose claims raise red flags, and a read-only Python one.
+    for (css, name) in [(".pgr.flagged", "flagged"), (".lang-python", "python")] {
+        click(client, &format!("[data-testid=queue-row]:has({css})")).await;
+        press(client, "1").await;
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let png = screenshot(client).await;
+        write_png(&dir, &format!("tour-{name}.png"), &png);
+    }
+    for (key, name) in [("?", "cheat-sheet"), ("i", "import")] {
+        press(client, key).await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let png = screenshot(client).await;
+        write_png(&dir, &format!("tour-{name}.png"), &png);
+        press(client, "\u{E00C}").await;
+    }
+}

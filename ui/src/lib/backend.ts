@@ -1,0 +1,53 @@
+// The one typed door to the Rust side. Components call these functions, never `invoke` directly.
+// Every command rejects with an ApiError ({code, message}); anything else (a broken bridge, a
+// missing command) is turned into one here so callers handle a single shape.
+
+import { invoke } from "@tauri-apps/api/core";
+import type {
+  ApiError,
+  AuditEntryView,
+  FileContent,
+  ImportReport,
+  ListQuery,
+  StoreInfo,
+  SubmissionDetail,
+  SubmissionDiff,
+  SubmissionSummary,
+} from "./bindings";
+
+export function isApiError(e: unknown): e is ApiError {
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    typeof (e as ApiError).code === "string" &&
+    typeof (e as ApiError).message === "string"
+  );
+}
+
+/** Any rejection as an ApiError; failures outside the API are reported as `storage`. */
+export function toApiError(e: unknown): ApiError {
+  if (isApiError(e)) return e;
+  const message = e instanceof Error ? e.message : typeof e === "string" ? e : JSON.stringify(e);
+  return { code: "storage", message: `the app's backend did not answer: ${message}` };
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+export const backend = {
+  storeInfo: (): Promise<StoreInfo> => call("store_info"),
+  startupError: (): Promise<ApiError | null> => call("startup_error"),
+  actor: (): Promise<string> => call("actor"),
+  listSubmissions: (query: ListQuery): Promise<SubmissionSummary[]> => call("list_submissions", { query }),
+  showSubmission: (id: string): Promise<SubmissionDetail> => call("show_submission", { id }),
+  readFile: (id: string, path: string): Promise<FileContent> => call("read_file", { id, path }),
+  diffSubmissions: (id: string, other: string | null, ignoreWhitespace: boolean): Promise<SubmissionDiff> =>
+    call("diff_submissions", { id, other, ignoreWhitespace }),
+  auditLog: (limit: number): Promise<AuditEntryView[]> => call("audit_log", { limit }),
+  importPaths: (paths: string[]): Promise<ImportReport> => call("import_paths", { paths }),
+};

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { CHEAT_SHEET, resolveKey, type KeyContext } from "./keymap";
+
+const queue: KeyContext = { focus: "queue", tab: "overview", overlayOpen: false, typing: false };
+const inDiff: KeyContext = { focus: "detail", tab: "diff", overlayOpen: false, typing: false };
+
+describe("resolveKey", () => {
+  it("moves through the queue with j/k and opens with Enter or o (Gerrit's map)", () => {
+    expect(resolveKey({ key: "j" }, queue)).toEqual({ type: "next" });
+    expect(resolveKey({ key: "k" }, queue)).toEqual({ type: "previous" });
+    expect(resolveKey({ key: "Enter" }, queue)).toEqual({ type: "open" });
+    expect(resolveKey({ key: "o" }, queue)).toEqual({ type: "open" });
+  });
+  it("scrolls the detail with j/k once a submission is open", () => {
+    expect(resolveKey({ key: "j" }, inDiff)).toEqual({ type: "scroll", lines: 3 });
+  });
+  it("switches tabs with 1..4 from anywhere", () => {
+    expect(resolveKey({ key: "1" }, inDiff)).toEqual({ type: "tab", tab: "overview" });
+    expect(resolveKey({ key: "4" }, queue)).toEqual({ type: "tab", tab: "forum" });
+  });
+  it("steps hunks with n/p only on the Diff tab, so the keys stay free elsewhere", () => {
+    expect(resolveKey({ key: "n" }, inDiff)).toEqual({ type: "nextHunk" });
+    expect(resolveKey({ key: "p" }, inDiff)).toEqual({ type: "previousHunk" });
+    expect(resolveKey({ key: "n" }, queue)).toBeNull();
+  });
+  it("steps files with ] and [ on the Code and Diff tabs", () => {
+    expect(resolveKey({ key: "]" }, { ...queue, tab: "code" })).toEqual({ type: "nextFile" });
+    expect(resolveKey({ key: "[" }, inDiff)).toEqual({ type: "previousFile" });
+    expect(resolveKey({ key: "]" }, queue)).toBeNull();
+  });
+  it("never fires while typing, except Escape to leave the field", () => {
+    const typing = { ...queue, typing: true };
+    for (const key of ["j", "k", "/", "t", "1", "?", "u"]) expect(resolveKey({ key }, typing)).toBeNull();
+    expect(resolveKey({ key: "Escape" }, typing)).toEqual({ type: "blurInput" });
+  });
+  it("leaves modified keys to the platform (copy, reload, devtools)", () => {
+    expect(resolveKey({ key: "j", ctrlKey: true }, queue)).toBeNull();
+    expect(resolveKey({ key: "1", metaKey: true }, queue)).toBeNull();
+  });
+  it("lets only Escape and ? through while the cheat sheet is open", () => {
+    const overlay = { ...queue, overlayOpen: true };
+    expect(resolveKey({ key: "j" }, overlay)).toBeNull();
+    expect(resolveKey({ key: "Escape" }, overlay)).toEqual({ type: "closeOverlay" });
+    expect(resolveKey({ key: "?" }, overlay)).toEqual({ type: "closeOverlay" });
+  });
+  it("goes back to the queue with u or Escape, and toggles theme and cheat sheet", () => {
+    expect(resolveKey({ key: "u" }, inDiff)).toEqual({ type: "queue" });
+    expect(resolveKey({ key: "Escape" }, inDiff)).toEqual({ type: "queue" });
+    expect(resolveKey({ key: "t" }, inDiff)).toEqual({ type: "toggleTheme" });
+    expect(resolveKey({ key: "?" }, inDiff)).toEqual({ type: "toggleCheatSheet" });
+    expect(resolveKey({ key: "/" }, inDiff)).toEqual({ type: "focusFilter" });
+  });
+  it("documents in the cheat sheet every key it binds", () => {
+    const documented = new Set(CHEAT_SHEET.flatMap((g) => g.keys.flatMap((k) => k.keys)));
+    for (const key of ["j", "k", "o", "/", "1", "2", "3", "4", "]", "[", "n", "p", "t", "?", "u", "s", "w", "y", "i"]) {
+      expect(documented.has(key), `cheat sheet lacks ${key}`).toBe(true);
+      const bound = [queue, inDiff, { ...inDiff, tab: "code" as const }].some((ctx) => resolveKey({ key }, ctx) !== null);
+      expect(bound, `${key} is documented but bound nowhere`).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,146 @@
+// The keyboard map (Gerrit's conventions, see review-ux.md). Pure: the app turns a key event and
+// the current context into an action, and does the action. Keys never fire while typing.
+
+export type Tab = "overview" | "code" | "diff" | "forum";
+export const TABS: readonly Tab[] = ["overview", "code", "diff", "forum"];
+
+export type Focus = "queue" | "detail";
+
+export type Action =
+  | { type: "focusFilter" }
+  | { type: "next" }
+  | { type: "previous" }
+  | { type: "open" }
+  | { type: "scroll"; lines: number }
+  | { type: "tab"; tab: Tab }
+  | { type: "nextFile" }
+  | { type: "previousFile" }
+  | { type: "nextHunk" }
+  | { type: "previousHunk" }
+  | { type: "toggleTheme" }
+  | { type: "toggleCheatSheet" }
+  | { type: "closeOverlay" }
+  | { type: "blurInput" }
+  | { type: "queue" }
+  | { type: "toggleSort" }
+  | { type: "toggleWhitespace" }
+  | { type: "copyId" }
+  | { type: "import" };
+
+/** The parts of a KeyboardEvent the map looks at. */
+export interface KeyInput {
+  key: string;
+  ctrlKey?: boolean;
+  metaKey?: boolean;
+  altKey?: boolean;
+}
+
+export interface KeyContext {
+  focus: Focus;
+  tab: Tab;
+  /** The cheat sheet (or another overlay) is open. */
+  overlayOpen: boolean;
+  /** Focus is in a text input, textarea, select or contenteditable element. */
+  typing: boolean;
+}
+
+export function resolveKey(input: KeyInput, ctx: KeyContext): Action | null {
+  // Leave the platform's shortcuts (copy, reload, devtools...) alone.
+  if (input.ctrlKey || input.metaKey || input.altKey) return null;
+  const key = input.key;
+  if (ctx.typing) return key === "Escape" ? { type: "blurInput" } : null;
+  if (ctx.overlayOpen) {
+    if (key === "Escape" || key === "?") return { type: "closeOverlay" };
+    return null;
+  }
+  switch (key) {
+    case "/":
+      return { type: "focusFilter" };
+    case "j":
+      return ctx.focus === "queue" ? { type: "next" } : { type: "scroll", lines: 3 };
+    case "k":
+      return ctx.focus === "queue" ? { type: "previous" } : { type: "scroll", lines: -3 };
+    // Arrows move the queue selection; in the detail they scroll natively.
+    case "ArrowDown":
+      return ctx.focus === "queue" ? { type: "next" } : null;
+    case "ArrowUp":
+      return ctx.focus === "queue" ? { type: "previous" } : null;
+    case "Enter":
+    case "o":
+      return ctx.focus === "queue" ? { type: "open" } : null;
+    case "1":
+    case "2":
+    case "3":
+    case "4":
+      return { type: "tab", tab: TABS[Number(key) - 1] as Tab };
+    case "]":
+      return ctx.tab === "code" || ctx.tab === "diff" ? { type: "nextFile" } : null;
+    case "[":
+      return ctx.tab === "code" || ctx.tab === "diff" ? { type: "previousFile" } : null;
+    case "n":
+      return ctx.tab === "diff" ? { type: "nextHunk" } : null;
+    case "p":
+      return ctx.tab === "diff" ? { type: "previousHunk" } : null;
+    case "w":
+      return ctx.tab === "diff" ? { type: "toggleWhitespace" } : null;
+    case "t":
+      return { type: "toggleTheme" };
+    case "s":
+      return { type: "toggleSort" };
+    case "y":
+      return { type: "copyId" };
+    case "i":
+      return { type: "import" };
+    case "?":
+      return { type: "toggleCheatSheet" };
+    case "u":
+    case "Escape":
+      return { type: "queue" };
+    default:
+      return null;
+  }
+}
+
+/** Whether keyboard focus is somewhere that takes text (so single-key shortcuts must not fire). */
+export function isTypingTarget(target: EventTarget | null): boolean {
+  if (typeof HTMLElement === "undefined" || !(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  const tag = target.tagName;
+  if (tag === "TEXTAREA" || tag === "SELECT") return true;
+  if (tag !== "INPUT") return false;
+  const type = (target as HTMLInputElement).type;
+  return !["checkbox", "radio", "button", "submit", "reset", "range", "color"].includes(type);
+}
+
+/** The cheat sheet: every binding, grouped, as the overlay shows it. */
+export const CHEAT_SHEET: readonly { group: string; keys: readonly { keys: string[]; does: string }[] }[] = [
+  {
+    group: "Queue",
+    keys: [
+      { keys: ["j", "k"], does: "Next / previous submission" },
+      { keys: ["Enter", "o"], does: "Open the selected submission" },
+      { keys: ["/"], does: "Filter by title, author, task or id" },
+      { keys: ["s"], does: "Sort by newest / claimed PGR" },
+      { keys: ["u", "Esc"], does: "Back to the queue" },
+    ],
+  },
+  {
+    group: "Submission",
+    keys: [
+      { keys: ["1", "2", "3", "4"], does: "Overview, Code, Diff, Forum" },
+      { keys: ["j", "k"], does: "Scroll down / up" },
+      { keys: ["]", "["], does: "Next / previous file" },
+      { keys: ["n", "p"], does: "Next / previous hunk (Diff)" },
+      { keys: ["w"], does: "Ignore whitespace on/off (Diff)" },
+      { keys: ["y"], does: "Copy the submission id" },
+    ],
+  },
+  {
+    group: "App",
+    keys: [
+      { keys: ["i"], does: "Import bundles or AAR exports" },
+      { keys: ["t"], does: "Light / dark theme" },
+      { keys: ["?"], does: "This cheat sheet" },
+    ],
+  },
+];
