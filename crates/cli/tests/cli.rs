@@ -556,3 +556,63 @@ fn missing_path_is_refused() {
     let err = ws.fails(&["import", ws.path("nope").to_str().unwrap()], 3);
     assert!(err.contains("nope") && err.contains("No such file"), "{err}");
 }
+
+#[test]
+fn tasks_lists_the_bundled_packs() {
+    let ws = Workspace::new();
+    let tasks = ws.json(&["tasks", "--json"]);
+    let names: Vec<&str> = tasks.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    for expected in ["digits", "digits-copyable", "latent", "wine"] {
+        assert!(names.contains(&expected), "{expected} is bundled: {names:?}");
+    }
+    let control = tasks.as_array().unwrap().iter().find(|t| t["name"] == "digits-copyable").unwrap();
+    assert_eq!(control["negativeControl"], true);
+}
+
+#[test]
+fn run_trains_reports_and_stores_a_reproducible_run() {
+    let ws = Workspace::new();
+    let args = ["run", "--task", "latent", "--seeds", "2", "--device", "cpu", "--json"];
+    let report = ws.json(&args);
+    assert_eq!(report["seeds"], serde_json::json!([42, 43]), "seeds count up from the pre-registered 42");
+    assert_eq!(report["device"]["backend"], "flex");
+    assert_eq!(report["per_seed"].as_array().unwrap().len(), 2);
+    let curve = report["per_seed"][0]["curves"]["student"].as_array().unwrap();
+    assert_eq!(curve.len() as u64, report["config"]["student"]["epochs"].as_u64().unwrap());
+    let pgr = report["aggregate"]["pgr"].as_f64().unwrap();
+    assert!(pgr > 0.1 && pgr < 0.7, "latent's vanilla PGR is pinned in (0.1, 0.7): {pgr}");
+
+    let again = ws.json(&args);
+    assert_eq!(
+        again["per_seed"],
+        report["per_seed"]
+            .clone()
+            .as_array()
+            .map(|seeds| {
+                // Timings differ between runs; everything else must repeat exactly.
+                let mut seeds = seeds.clone();
+                for (s, t) in seeds.iter_mut().zip(again["per_seed"].as_array().unwrap()) {
+                    s["seconds"] = t["seconds"].clone();
+                }
+                Value::Array(seeds)
+            })
+            .unwrap()
+    );
+
+    let runs = ws.json(&["runs", "--json"]);
+    assert_eq!(runs.as_array().unwrap().len(), 2);
+    let audit = ws.json(&["audit", "--json"]);
+    assert!(audit.as_array().unwrap().iter().any(|e| e["action"] == "run.record"));
+
+    let text = ws.ok(&["run", "--task", "digits-copyable", "--seeds", "1", "--device", "cpu"]);
+    assert!(text.contains("stored as run") && text.contains("mean"), "{text}");
+}
+
+#[test]
+fn run_refuses_unknown_tasks_and_devices() {
+    let ws = Workspace::new();
+    let err = ws.fails(&["run", "--task", "nope", "--device", "cpu"], 4);
+    assert!(err.contains("no task named `nope`") && err.contains("digits"), "{err}");
+    let err = ws.fails(&["run", "--task", "digits", "--seeds", "0", "--device", "cpu"], 3);
+    assert!(err.contains("at least 1"), "{err}");
+}

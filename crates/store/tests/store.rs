@@ -207,3 +207,44 @@ async fn reopening_keeps_data_and_skips_applied_migrations() {
         store.close().await;
     }
 }
+
+#[tokio::test]
+async fn runs_are_stored_whole_audited_and_found_by_prefix() {
+    for db in databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let run = aar_store::RunRow {
+            id: "ab".repeat(32),
+            task: "digits".into(),
+            method: "vanilla".into(),
+            submission_id: None,
+            eval_split: "test".into(),
+            backend: "flex".into(),
+            adapter: "CPU (burn flex)".into(),
+            seeds: "[42,43]".into(),
+            data_sha256: "cd".repeat(32),
+            code_sha256: None,
+            pgr: Some(0.4),
+            pgr_se: None,
+            total_seconds: 1.5,
+            started_at: "2026-11-22T10:00:00Z".into(),
+            finished_at: "2026-11-22T10:00:02Z".into(),
+            created_by: "ignored: the write context says who".into(),
+            report: r#"{"curves":[0.9,0.5]}"#.into(),
+        };
+        store.insert_run(&run, &ctx()).await.unwrap();
+        let found = store.run(&IdPrefix::parse("abab").unwrap()).await.unwrap();
+        assert_eq!(found.report, run.report, "{:?}: the report comes back byte for byte", store.dialect());
+        assert_eq!(found.created_by, "tester");
+        assert_eq!((found.pgr, found.pgr_se), (Some(0.4), None));
+        assert_eq!(store.runs(10).await.unwrap().len(), 1);
+        assert_eq!(store.audit(1).await.unwrap()[0].action, "run.record");
+        let again = store.insert_run(&run, &ctx()).await;
+        assert!(again.is_err(), "a run id is its report's hash: storing it twice is refused");
+        assert_eq!(
+            store.table_counts().await.unwrap()["audit_log"],
+            1,
+            "the refused insert left no audit entry"
+        );
+        store.close().await;
+    }
+}
