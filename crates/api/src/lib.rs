@@ -76,11 +76,7 @@ impl Api {
         } else {
             Store::open_sqlite(Path::new(location)).await?
         };
-        let shown = if is_url && location.contains('@') {
-            format!("{}…", &location[..location.find("://").map_or(0, |i| i + 3)])
-        } else {
-            location.to_owned()
-        };
+        let shown = aar_store::redact(location);
         Ok(Api { store, location: shown, actor, clock })
     }
 

@@ -243,18 +243,30 @@ impl Store {
 
     /// Resolves an abbreviated id to the one submission it names.
     pub async fn resolve(&self, prefix: &IdPrefix) -> Result<SubmissionId, StoreError> {
+        let id = self.resolve_in("submissions", prefix).await?;
+        rows::submission_id(&id)
+    }
+
+    /// The one `id` of `table` that starts with `prefix`.
+    pub(crate) async fn resolve_in(
+        &self,
+        table: &'static str,
+        prefix: &IdPrefix,
+    ) -> Result<String, StoreError> {
         let pattern = format!("{}%", prefix.as_str());
-        let found = sqlx::query("SELECT id FROM submissions WHERE id LIKE $1 ORDER BY id LIMIT 11")
-            .bind(&pattern)
-            .fetch_all(&self.pool)
-            .await?;
-        let ids: Vec<String> = found.iter().map(|r| r.try_get::<String, _>(0)).collect::<Result<_, _>>()?;
-        match ids.as_slice() {
-            [] => Err(StoreError::NotFound(prefix.as_str().to_owned())),
-            [one] => Ok(rows::submission_id(one)?),
-            many => Err(StoreError::Ambiguous {
+        let sql = format!("SELECT id FROM {table} WHERE id LIKE $1 ORDER BY id LIMIT 11");
+        let found = sqlx::query(AssertSqlSafe(sql)).bind(&pattern).fetch_all(&self.pool).await?;
+        let mut ids: Vec<String> =
+            found.iter().map(|r| r.try_get::<String, _>(0)).collect::<Result<_, _>>()?;
+        match ids.len() {
+            0 => Err(StoreError::NotFound(match table {
+                "submissions" => prefix.as_str().to_owned(),
+                _ => format!("{} {}", table.trim_end_matches('s'), prefix.as_str()),
+            })),
+            1 => Ok(ids.remove(0)),
+            _ => Err(StoreError::Ambiguous {
                 prefix: prefix.as_str().to_owned(),
-                candidates: many.iter().map(|id| id[..12.min(id.len())].to_owned()).collect(),
+                candidates: ids.iter().map(|id| id[..12.min(id.len())].to_owned()).collect(),
             }),
         }
     }
@@ -405,8 +417,8 @@ async fn append_audit(
     Ok(())
 }
 
-/// A URL for messages, without its password.
-fn redact(url: &str) -> String {
+/// A database URL for messages and status lines, without its credentials.
+pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             format!("{}://…@{}", &url[..scheme_end], &url[at + 1..])

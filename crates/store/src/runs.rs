@@ -103,15 +103,9 @@ impl Store {
 
     /// The run whose id starts with `prefix`.
     pub async fn run(&self, prefix: &aar_domain::IdPrefix) -> Result<RunRow, StoreError> {
-        let sql = format!("SELECT {RUN_COLUMNS} FROM runs WHERE id LIKE $1 ORDER BY id LIMIT 2");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(format!("{}%", prefix.as_str()))
-            .fetch_all(&self.pool)
-            .await?;
-        match rows.as_slice() {
-            [] => Err(StoreError::NotFound(format!("run {}", prefix.as_str()))),
-            [one] => RunRow::from_row(one),
-            _ => Err(StoreError::Ambiguous { prefix: prefix.as_str().to_owned(), candidates: Vec::new() }),
-        }
+        let id = self.resolve_in("runs", prefix).await?;
+        let sql = format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&id).fetch_one(&self.pool).await?;
+        RunRow::from_row(&row)
     }
 }
