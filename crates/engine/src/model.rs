@@ -1,8 +1,10 @@
 //! The models of the protocol: ReLU multi-layer perceptrons over a task's features.
 
-use burn::nn::{Linear, LinearConfig};
+use burn::module::Param;
+use burn::nn::{Initializer, Linear, LinearConfig};
 use burn::prelude::*;
 use burn::tensor::activation::relu;
+use rand::{Rng, RngExt};
 
 /// A ReLU MLP. With no hidden layer it is a linear softmax-regression model.
 #[derive(Config, Debug)]
@@ -20,14 +22,33 @@ pub struct Mlp {
 }
 
 impl MlpConfig {
-    /// Initialises the weights on `device` from its current RNG state (seed it first).
-    pub fn init(&self, device: &Device) -> Mlp {
+    /// Initialises the weights on `device` with values drawn from `rng`: burn's default for
+    /// `Linear` (uniform in ±1/sqrt(fan_in) for weights and biases), but from the caller's RNG.
+    ///
+    /// Why not `LinearConfig::init` after `device.seed(..)`: burn's backend RNG is one global per
+    /// process, so two runs in parallel (the test harness, or the app re-running two methods)
+    /// interleave their draws and the same seed stops giving the same numbers.
+    pub fn init(&self, device: &Device, rng: &mut impl Rng) -> Mlp {
         let mut widths = vec![self.input_dim];
         widths.extend(&self.hidden);
         widths.push(self.num_classes);
-        let layers = widths.windows(2).map(|w| LinearConfig::new(w[0], w[1]).init(device)).collect();
+        let layers = widths.windows(2).map(|w| seeded_linear(w[0], w[1], device, rng)).collect();
         Mlp { layers }
     }
+}
+
+fn seeded_linear(d_input: usize, d_output: usize, device: &Device, rng: &mut impl Rng) -> Linear {
+    let bound = 1.0 / (d_input as f32).sqrt();
+    let mut uniform =
+        |len: usize| -> Vec<f32> { (0..len).map(|_| rng.random_range(-bound..bound)).collect() };
+    let weight = uniform(d_input * d_output);
+    let bias = uniform(d_output);
+    // Zeros leaves no draw on the global RNG; both parameters are replaced right away.
+    let mut linear = LinearConfig::new(d_input, d_output).with_initializer(Initializer::Zeros).init(device);
+    linear.weight =
+        Param::from_tensor(Tensor::from_data(TensorData::new(weight, [d_input, d_output]), device));
+    linear.bias = Some(Param::from_tensor(Tensor::from_data(TensorData::new(bias, [d_output]), device)));
+    linear
 }
 
 impl Mlp {

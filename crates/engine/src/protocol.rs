@@ -22,7 +22,7 @@ use crate::device::ComputeDevice;
 use crate::method::{EpochContext, EpochTargets, StudentMethod};
 use crate::model::{Mlp, MlpConfig};
 use crate::progress::{CancelToken, Phase, ProgressEvent, ProgressSink};
-use crate::training::{Session, StepClock, Targets, accuracy, phase_salt, probabilities, train};
+use crate::training::{Session, StepClock, Targets, accuracy, init_rng, probabilities, train};
 use crate::{ENGINE_VERSION, EngineError, stats};
 
 /// One run's inputs. Seeds, device, time and cancellation all come from the caller.
@@ -181,8 +181,7 @@ fn run_seed(
         phase: Phase::Student,
         epochs: student_train.epochs,
     });
-    device.seed(seed ^ phase_salt(Phase::Student));
-    let student = model_config(&meta.strong, classes).init(device);
+    let student = model_config(&meta.strong, classes).init(device, &mut init_rng(seed, Phase::Student));
     let needs_student = method.needs_student_predictions();
     let mut next_targets = |epoch: u32, model: &Mlp| -> Result<Option<Targets>, EngineError> {
         let student_host: Option<Vec<f32>> = needs_student.then(|| {
@@ -234,8 +233,7 @@ fn fit(
 ) -> Result<(Mlp, Vec<f64>), EngineError> {
     let classes = targets.probs.dims()[1];
     session.sink.event(&ProgressEvent::PhaseStarted { seed: session.seed, phase, epochs: train_spec.epochs });
-    device.seed(session.seed ^ phase_salt(phase));
-    let model = model_config(spec, classes).init(device);
+    let model = model_config(spec, classes).init(device, &mut init_rng(session.seed, phase));
     let mut targets = Some(targets);
     train(model, x, train_spec, phase, session, &mut |_, _| Ok(targets.take()))
 }

@@ -132,6 +132,14 @@ pub(crate) fn train(
     Ok((model, curve))
 }
 
+/// The RNG that initialises the weights of `phase` for `seed`: same seed as the phase's shuffling,
+/// another ChaCha stream, so the two never share draws.
+pub(crate) fn init_rng(seed: u64, phase: Phase) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ phase_salt(phase));
+    rng.set_stream(1);
+    rng
+}
+
 /// Distinct, fixed offsets so the three phases of one seed draw unrelated random streams.
 pub(crate) fn phase_salt(phase: Phase) -> u64 {
     match phase {

@@ -2,7 +2,8 @@
 //! ceiling beats the teacher by at least 0.10 and vanilla PGR lies strictly inside (0.1, 0.7);
 //! the negative control's PGR stays near 0. The measured PGRs are pinned too, with a tolerance a
 //! real change to the engine or the data would break (figures from
-//! `aar-review run --task T --seeds 5 --device cpu`, 2026-11-22).
+//! `aar-review run --task T --seeds 5 --device cpu`, 2026-11-22, after the engine stopped drawing
+//! weights from burn's process-global RNG).
 
 use std::path::PathBuf;
 
@@ -38,17 +39,17 @@ fn assert_positive_family(task: &str, pinned_pgr: f64) {
 
 #[test]
 fn digits_is_a_meaningful_w2s_task() {
-    assert_positive_family("digits", 0.404);
+    assert_positive_family("digits", 0.403);
 }
 
 #[test]
 fn wine_is_a_meaningful_w2s_task() {
-    assert_positive_family("wine", 0.393);
+    assert_positive_family("wine", 0.466);
 }
 
 #[test]
 fn latent_is_a_meaningful_w2s_task() {
-    assert_positive_family("latent", 0.440);
+    assert_positive_family("latent", 0.407);
 }
 
 #[test]

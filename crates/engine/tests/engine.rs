@@ -118,6 +118,36 @@ fn same_seed_same_device_gives_identical_numbers() {
     assert_ne!(a.per_seed[0].curves.student, a.per_seed[1].curves.student);
 }
 
+/// Runs in parallel must not disturb each other: the app can re-run two methods at once, and the
+/// test harness runs tests on several threads. (burn's own backend RNG is process-global; the
+/// engine must not draw from it.)
+#[test]
+fn parallel_runs_give_the_same_numbers_as_a_lone_run() {
+    let task = tiny_pack(6);
+    let lone =
+        run(&task, DeviceChoice::Cpu, vec![5, 6], &mut Vanilla, &mut Quiet, &CancelToken::new()).unwrap();
+    let parallel: Vec<RunReport> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    run(&task, DeviceChoice::Cpu, vec![5, 6], &mut Vanilla, &mut Quiet, &CancelToken::new())
+                        .unwrap()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for report in &parallel {
+        for (x, y) in lone.per_seed.iter().zip(&report.per_seed) {
+            assert_eq!(x.curves, y.curves, "seed {}: a parallel run drew different numbers", x.seed);
+            assert_eq!(
+                (x.weak_acc, x.ceiling_acc, x.student_acc),
+                (y.weak_acc, y.ceiling_acc, y.student_acc)
+            );
+        }
+    }
+}
+
 #[test]
 fn the_protocol_learns_and_reports_everything() {
     let task = tiny_pack(25);
