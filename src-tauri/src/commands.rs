@@ -5,11 +5,13 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use aar_api::dto::{
-    AuditEntryView, FileContent, ImportReport, ListQuery, StoreInfo, SubmissionDetail, SubmissionDiff,
-    SubmissionSummary,
+    AuditEntryView, FileContent, ImportReport, ListQuery, RunDetail, RunProgress, RunRequest, RunSummary,
+    StoreInfo, SubmissionDetail, SubmissionDiff, SubmissionSummary, TaskSummary,
 };
+use aar_api::progress::ProgressForwarder;
 use aar_api::{Api, ApiError, ErrorCode};
 use tauri::State;
+use tauri::ipc::Channel;
 use tokio::sync::watch;
 
 type Opened = Option<Result<Api, ApiError>>;
@@ -127,4 +129,37 @@ pub async fn import_paths(backend: State<'_, Backend>, paths: Vec<String>) -> Re
 #[tauri::command]
 pub async fn actor(backend: State<'_, Backend>) -> Result<String, ApiError> {
     Ok(backend.api().await?.actor().to_owned())
+}
+
+#[tauri::command]
+pub async fn list_tasks(backend: State<'_, Backend>) -> Result<Vec<TaskSummary>, ApiError> {
+    backend.api().await?.tasks()
+}
+
+#[tauri::command]
+pub async fn list_runs(backend: State<'_, Backend>, limit: u32) -> Result<Vec<RunSummary>, ApiError> {
+    backend.api().await?.runs(limit).await
+}
+
+#[tauri::command]
+pub async fn run_detail(backend: State<'_, Backend>, id: String) -> Result<RunDetail, ApiError> {
+    backend.api().await?.run_detail(&id).await
+}
+
+/// Re-runs the protocol; resolves when the run is stored. Progress arrives on `progress` (a send
+/// fails only once the window is gone, and then there is nobody left to tell).
+#[tauri::command]
+pub async fn start_run(
+    backend: State<'_, Backend>,
+    ticket: String,
+    request: RunRequest,
+    progress: Channel<RunProgress>,
+) -> Result<RunDetail, ApiError> {
+    let sink = ProgressForwarder::new(move |p| drop(progress.send(p)));
+    backend.api().await?.start_run(&ticket, request, Box::new(sink)).await
+}
+
+#[tauri::command]
+pub async fn cancel_run(backend: State<'_, Backend>, ticket: String) -> Result<bool, ApiError> {
+    Ok(backend.api().await?.cancel_run(&ticket))
 }

@@ -29,6 +29,11 @@ fn main() {
             commands::diff_submissions,
             commands::audit_log,
             commands::import_paths,
+            commands::list_tasks,
+            commands::list_runs,
+            commands::run_detail,
+            commands::start_run,
+            commands::cancel_run,
         ])
         .run(tauri::generate_context!())
         .expect("the AAR Review window could not start");

@@ -366,3 +366,95 @@ pub struct RunSummary {
     pub finished_at: String,
     pub created_by: String,
 }
+
+/// A stored run in full: what the run view shows.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RunDetail {
+    pub summary: RunSummary,
+    /// `auto`, `gpu` or `cpu`, as asked; `summary.backend` and `summary.adapter` say what ran.
+    pub requested_device: String,
+    pub data_sha256: String,
+    /// sha256 of the method's code; none for the built-in vanilla method.
+    pub code_sha256: Option<String>,
+    pub submission_id: Option<String>,
+    pub engine_version: String,
+    /// Weak teacher, strong ceiling and strong student, in that order.
+    pub models: Vec<RunModelView>,
+    pub per_seed: Vec<RunSeedView>,
+    pub aggregate: RunAggregateView,
+    pub timings: RunTimingsView,
+    pub started_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RunModelView {
+    /// `weak`, `ceiling` or `student`.
+    pub role: String,
+    /// The split and labels it learned from, e.g. `a (gold)`.
+    pub trained_on: String,
+    pub input_dim: u32,
+    pub hidden: Vec<u32>,
+    pub epochs: u32,
+    pub batch_size: u32,
+    pub learning_rate: f64,
+    pub weight_decay: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RunSeedView {
+    pub seed: u64,
+    pub weak_acc: f64,
+    pub ceiling_acc: f64,
+    pub student_acc: f64,
+    /// None where the ceiling does not beat the teacher.
+    pub pgr: Option<f64>,
+    /// Mean training loss per epoch.
+    pub weak_loss: Vec<f64>,
+    pub ceiling_loss: Vec<f64>,
+    pub student_loss: Vec<f64>,
+    pub seconds: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RunAggregateView {
+    pub weak_acc: f64,
+    pub ceiling_acc: f64,
+    pub student_acc: f64,
+    pub pgr: Option<f64>,
+    pub pgr_se: Option<f64>,
+    /// 95% bootstrap interval over seeds, `[low, high]`.
+    pub pgr_ci95: Option<Vec<f64>>,
+    pub seeds_without_gap: Vec<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RunTimingsView {
+    pub total_seconds: f64,
+    /// The first optimiser step, kernel compilation included: the cold start.
+    pub first_step_seconds: f64,
+    pub steps: u64,
+    pub mean_step_ms: f64,
+}
+
+/// Progress of a run in flight, as the window receives it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum RunProgress {
+    /// Before any training.
+    #[serde(rename_all = "camelCase")]
+    Started { total_epochs: u64, seeds: u32 },
+    /// One epoch of one phase ended. `done` of `total` epochs of the whole run are finished.
+    #[serde(rename_all = "camelCase")]
+    Epoch { seed: u64, phase: String, epoch: u32, epochs: u32, loss: f64, done: u64, total: u64 },
+    /// A phase ended with this accuracy on the evaluation split.
+    #[serde(rename_all = "camelCase")]
+    PhaseFinished { seed: u64, phase: String, accuracy: f64, seconds: f64 },
+    /// Every phase of one seed ended.
+    #[serde(rename_all = "camelCase")]
+    SeedFinished { seed: u64, weak_acc: f64, ceiling_acc: f64, student_acc: f64, pgr: Option<f64> },
+}

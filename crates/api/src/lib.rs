@@ -9,6 +9,7 @@ pub mod diff;
 pub mod dto;
 mod error;
 mod import;
+pub mod progress;
 mod runs;
 mod views;
 
@@ -57,6 +58,7 @@ pub struct Api {
     location: String,
     actor: String,
     clock: Clock,
+    active_runs: progress::ActiveRuns,
 }
 
 impl std::fmt::Debug for Api {
@@ -77,7 +79,7 @@ impl Api {
             Store::open_sqlite(Path::new(location)).await?
         };
         let shown = aar_store::redact(location);
-        Ok(Api { store, location: shown, actor, clock })
+        Ok(Api { store, location: shown, actor, clock, active_runs: Default::default() })
     }
 
     fn write_context(&self) -> WriteContext {
@@ -205,6 +207,36 @@ impl Api {
         runs::run(&self.store, self.write_context(), self.clock.clone(), request, sink, cancel).await
     }
 
+    /// Like [`Api::run`], for front ends that cancel by name: the run is registered under
+    /// `ticket` (a name the caller chose, unique among its runs in flight) until it ends, and
+    /// [`Api::cancel_run`] with the same ticket stops it. Returns the stored run in full.
+    pub async fn start_run(
+        &self,
+        ticket: &str,
+        request: RunRequest,
+        sink: Box<dyn ProgressSink + Send>,
+    ) -> ApiResult<RunDetail> {
+        let active = self
+            .active_runs
+            .register(ticket)
+            .ok_or_else(|| ApiError::invalid(format!("a run with ticket `{ticket}` is already in flight")))?;
+        let (summary, report) = self.run(request, sink, active.token.clone()).await?;
+        Ok(runs::detail(summary, &report))
+    }
+
+    /// Asks the run registered under `ticket` to stop (it ends with [`ErrorCode::Cancelled`]).
+    /// False when no such run is in flight, e.g. because it already finished.
+    pub fn cancel_run(&self, ticket: &str) -> bool {
+        self.active_runs.cancel(ticket)
+    }
+
+    /// A stored run in full (id or unambiguous prefix).
+    pub async fn run_detail(&self, id: &str) -> ApiResult<RunDetail> {
+        let row = self.store.run(&IdPrefix::parse(id)?).await?;
+        let report = runs::parse_report(&row)?;
+        Ok(runs::detail(runs::run_summary(&row), &report))
+    }
+
     /// The newest `limit` stored runs, newest first.
     pub async fn runs(&self, limit: u32) -> ApiResult<Vec<RunSummary>> {
         Ok(self.store.runs(limit).await?.iter().map(runs::run_summary).collect())
@@ -213,8 +245,7 @@ impl Api {
     /// The full report of a stored run (id or unambiguous prefix).
     pub async fn run_report(&self, id: &str) -> ApiResult<RunReport> {
         let row = self.store.run(&IdPrefix::parse(id)?).await?;
-        serde_json::from_str(&row.report)
-            .map_err(|e| ApiError::new(ErrorCode::Storage, format!("stored run {id} does not parse: {e}")))
+        runs::parse_report(&row)
     }
 
     /// The newest `limit` audit entries, newest first.
@@ -289,6 +320,12 @@ pub fn typescript_bindings() -> String {
         ModelView::decl(&cfg),
         RunRequest::decl(&cfg),
         RunSummary::decl(&cfg),
+        RunDetail::decl(&cfg),
+        RunModelView::decl(&cfg),
+        RunSeedView::decl(&cfg),
+        RunAggregateView::decl(&cfg),
+        RunTimingsView::decl(&cfg),
+        RunProgress::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/api/src/dto.rs by `UPDATE_BINDINGS=1 cargo test -p aar-api`.\n// Do not edit by hand.\n\n",

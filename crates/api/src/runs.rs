@@ -10,7 +10,10 @@ use aar_review_schemas::task::{TASK_FILE_NAME, TaskPack};
 use aar_store::{RunRow, Store, WriteContext};
 use include_dir::{Dir, include_dir};
 
-use crate::dto::{ModelView, RunRequest, RunSummary, TaskSummary};
+use crate::dto::{
+    ModelView, RunAggregateView, RunDetail, RunModelView, RunRequest, RunSeedView, RunSummary,
+    RunTimingsView, TaskSummary,
+};
 use crate::{ApiError, ApiResult, Clock, ErrorCode};
 
 /// The bundled task packs, embedded so every install can re-run without the source tree.
@@ -156,6 +159,68 @@ pub(crate) fn run_summary(row: &RunRow) -> RunSummary {
         total_seconds: row.total_seconds,
         finished_at: row.finished_at.clone(),
         created_by: row.created_by.clone(),
+    }
+}
+
+pub(crate) fn parse_report(row: &RunRow) -> ApiResult<RunReport> {
+    serde_json::from_str(&row.report)
+        .map_err(|e| storage(format!("stored run {} does not parse: {e}", &row.id[..12])))
+}
+
+/// The run view of a stored run: its summary with the report's config, seeds, curves and timings.
+pub(crate) fn detail(summary: RunSummary, report: &RunReport) -> RunDetail {
+    let c = &report.config;
+    let model = |role: &str, m: &aar_review_schemas::run::ModelRecord| RunModelView {
+        role: role.to_owned(),
+        trained_on: m.trained_on.clone(),
+        input_dim: m.input_dim,
+        hidden: m.hidden.clone(),
+        epochs: m.epochs,
+        batch_size: m.batch_size,
+        learning_rate: m.learning_rate,
+        weight_decay: m.weight_decay,
+    };
+    let a = &report.aggregate;
+    let t = &report.timings;
+    RunDetail {
+        summary,
+        requested_device: report.device.requested.clone(),
+        data_sha256: report.data_sha256.clone(),
+        code_sha256: report.method.code_sha256.clone(),
+        submission_id: report.method.submission_id.clone(),
+        engine_version: report.engine_version.clone(),
+        models: vec![model("weak", &c.weak), model("ceiling", &c.ceiling), model("student", &c.student)],
+        per_seed: report
+            .per_seed
+            .iter()
+            .map(|s| RunSeedView {
+                seed: s.seed,
+                weak_acc: s.weak_acc,
+                ceiling_acc: s.ceiling_acc,
+                student_acc: s.student_acc,
+                pgr: s.pgr,
+                weak_loss: s.curves.weak.clone(),
+                ceiling_loss: s.curves.ceiling.clone(),
+                student_loss: s.curves.student.clone(),
+                seconds: s.seconds.weak + s.seconds.ceiling + s.seconds.student,
+            })
+            .collect(),
+        aggregate: RunAggregateView {
+            weak_acc: a.weak_acc,
+            ceiling_acc: a.ceiling_acc,
+            student_acc: a.student_acc,
+            pgr: a.pgr,
+            pgr_se: a.pgr_se,
+            pgr_ci95: a.pgr_ci95.map(|ci| ci.to_vec()),
+            seeds_without_gap: a.seeds_without_gap.clone(),
+        },
+        timings: RunTimingsView {
+            total_seconds: t.total_seconds,
+            first_step_seconds: t.first_step_seconds,
+            steps: t.steps,
+            mean_step_ms: t.mean_step_ms,
+        },
+        started_at: report.started_at.clone(),
     }
 }
 

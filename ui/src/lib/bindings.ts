@@ -184,3 +184,51 @@ export type RunSummary = {
  * sha256 of the run report.
  */
 id: string, shortId: string, task: string, method: string, evalSplit: string, backend: string, adapter: string, seeds: Array<number>, pgr: number | null, pgrSe: number | null, totalSeconds: number, finishedAt: string, createdBy: string, };
+
+export type RunDetail = { summary: RunSummary, 
+/**
+ * `auto`, `gpu` or `cpu`, as asked; `summary.backend` and `summary.adapter` say what ran.
+ */
+requestedDevice: string, dataSha256: string, 
+/**
+ * sha256 of the method's code; none for the built-in vanilla method.
+ */
+codeSha256: string | null, submissionId: string | null, engineVersion: string, 
+/**
+ * Weak teacher, strong ceiling and strong student, in that order.
+ */
+models: Array<RunModelView>, perSeed: Array<RunSeedView>, aggregate: RunAggregateView, timings: RunTimingsView, startedAt: string, };
+
+export type RunModelView = { 
+/**
+ * `weak`, `ceiling` or `student`.
+ */
+role: string, 
+/**
+ * The split and labels it learned from, e.g. `a (gold)`.
+ */
+trainedOn: string, inputDim: number, hidden: Array<number>, epochs: number, batchSize: number, learningRate: number, weightDecay: number, };
+
+export type RunSeedView = { seed: number, weakAcc: number, ceilingAcc: number, studentAcc: number, 
+/**
+ * None where the ceiling does not beat the teacher.
+ */
+pgr: number | null, 
+/**
+ * Mean training loss per epoch.
+ */
+weakLoss: Array<number>, ceilingLoss: Array<number>, studentLoss: Array<number>, seconds: number, };
+
+export type RunAggregateView = { weakAcc: number, ceilingAcc: number, studentAcc: number, pgr: number | null, pgrSe: number | null, 
+/**
+ * 95% bootstrap interval over seeds, `[low, high]`.
+ */
+pgrCi95: Array<number> | null, seedsWithoutGap: Array<number>, };
+
+export type RunTimingsView = { totalSeconds: number, 
+/**
+ * The first optimiser step, kernel compilation included: the cold start.
+ */
+firstStepSeconds: number, steps: number, meanStepMs: number, };
+
+export type RunProgress = { "kind": "started", totalEpochs: number, seeds: number, } | { "kind": "epoch", seed: number, phase: string, epoch: number, epochs: number, loss: number, done: number, total: number, } | { "kind": "phaseFinished", seed: number, phase: string, accuracy: number, seconds: number, } | { "kind": "seedFinished", seed: number, weakAcc: number, ceilingAcc: number, studentAcc: number, pgr: number | null, };
