@@ -32,6 +32,11 @@ pub fn app_binary() -> PathBuf {
     target.join("debug/aar-review-app")
 }
 
+/// The CLI, built next to the app: the test reads the store through it to check the window.
+pub fn cli_binary() -> PathBuf {
+    app_binary().with_file_name("aar-review")
+}
+
 fn tauri_driver_binary() -> PathBuf {
     if let Some(path) = std::env::var_os("TAURI_DRIVER") {
         return PathBuf::from(path);

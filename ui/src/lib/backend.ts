@@ -2,17 +2,22 @@
 // Every command rejects with an ApiError ({code, message}); anything else (a broken bridge, a
 // missing command) is turned into one here so callers handle a single shape.
 
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   ApiError,
   AuditEntryView,
   FileContent,
   ImportReport,
   ListQuery,
+  RunDetail,
+  RunProgress,
+  RunRequest,
+  RunSummary,
   StoreInfo,
   SubmissionDetail,
   SubmissionDiff,
   SubmissionSummary,
+  TaskSummary,
 } from "./bindings";
 
 export function isApiError(e: unknown): e is ApiError {
@@ -39,6 +44,25 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
+/**
+ * Re-runs the protocol; resolves with the stored run. Progress events go to `onProgress` as they
+ * come; `ticket` is what `cancelRun` names the run by (it then rejects with code `cancelled`).
+ */
+async function startRun(
+  ticket: string,
+  request: RunRequest,
+  onProgress: (event: RunProgress) => void,
+): Promise<RunDetail> {
+  let progress: Channel<RunProgress>;
+  try {
+    // Outside the app's webview there is no IPC to open a channel on: reject like a command would.
+    progress = new Channel<RunProgress>(onProgress);
+  } catch (e) {
+    throw toApiError(e);
+  }
+  return call("start_run", { ticket, request, progress });
+}
+
 export const backend = {
   storeInfo: (): Promise<StoreInfo> => call("store_info"),
   startupError: (): Promise<ApiError | null> => call("startup_error"),
@@ -50,4 +74,10 @@ export const backend = {
     call("diff_submissions", { id, other, ignoreWhitespace }),
   auditLog: (limit: number): Promise<AuditEntryView[]> => call("audit_log", { limit }),
   importPaths: (paths: string[]): Promise<ImportReport> => call("import_paths", { paths }),
+  listTasks: (): Promise<TaskSummary[]> => call("list_tasks"),
+  listRuns: (limit: number): Promise<RunSummary[]> => call("list_runs", { limit }),
+  runDetail: (id: string): Promise<RunDetail> => call("run_detail", { id }),
+  startRun,
+  /** False when the run had already ended (its result still arrives through `startRun`). */
+  cancelRun: (ticket: string): Promise<boolean> => call("cancel_run", { ticket }),
 };

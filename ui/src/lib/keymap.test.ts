@@ -3,6 +3,7 @@ import { CHEAT_SHEET, resolveKey, type KeyContext } from "./keymap";
 
 const queue: KeyContext = { focus: "queue", tab: "overview", overlayOpen: false, typing: false };
 const inDiff: KeyContext = { focus: "detail", tab: "diff", overlayOpen: false, typing: false };
+const runs: KeyContext = { ...queue, view: "runs" };
 
 describe("resolveKey", () => {
   it("moves through the queue with j/k and opens with Enter or o (Gerrit's map)", () => {
@@ -50,9 +51,46 @@ describe("resolveKey", () => {
     expect(resolveKey({ key: "?" }, inDiff)).toEqual({ type: "toggleCheatSheet" });
     expect(resolveKey({ key: "/" }, inDiff)).toEqual({ type: "focusFilter" });
   });
+  it("switches between Review and Runs with r from either screen, never while typing", () => {
+    expect(resolveKey({ key: "r" }, queue)).toEqual({ type: "switchView" });
+    expect(resolveKey({ key: "r" }, inDiff)).toEqual({ type: "switchView" });
+    expect(resolveKey({ key: "r" }, runs)).toEqual({ type: "switchView" });
+    expect(resolveKey({ key: "r" }, { ...runs, typing: true })).toBeNull();
+    expect(resolveKey({ key: "r" }, { ...queue, overlayOpen: true })).toBeNull();
+  });
+  it("moves through stored runs with j/k and the arrows on the Runs screen, whatever the review focus", () => {
+    const runsFromDetail = { ...runs, focus: "detail" as const };
+    expect(resolveKey({ key: "j" }, runsFromDetail)).toEqual({ type: "next" });
+    expect(resolveKey({ key: "k" }, runsFromDetail)).toEqual({ type: "previous" });
+    expect(resolveKey({ key: "ArrowDown" }, runs)).toEqual({ type: "next" });
+    expect(resolveKey({ key: "ArrowUp" }, runs)).toEqual({ type: "previous" });
+  });
+  it("starts, cancels and copies runs with n, x and y on the Runs screen only", () => {
+    expect(resolveKey({ key: "n" }, runs)).toEqual({ type: "newRun" });
+    expect(resolveKey({ key: "x" }, runs)).toEqual({ type: "cancelRun" });
+    expect(resolveKey({ key: "y" }, runs)).toEqual({ type: "copyId" });
+    expect(resolveKey({ key: "x" }, queue)).toBeNull();
+    expect(resolveKey({ key: "n" }, inDiff)).toEqual({ type: "nextHunk" });
+  });
+  it("keeps the review keys off on the Runs screen, so the hidden review never changes", () => {
+    for (const key of ["/", "1", "4", "]", "[", "p", "w", "s", "o", "Enter", "u", "Escape"]) {
+      expect(resolveKey({ key }, runs), key).toBeNull();
+    }
+    expect(resolveKey({ key: "t" }, runs)).toEqual({ type: "toggleTheme" });
+    expect(resolveKey({ key: "?" }, runs)).toEqual({ type: "toggleCheatSheet" });
+    expect(resolveKey({ key: "i" }, runs)).toEqual({ type: "import" });
+    expect(resolveKey({ key: "Escape" }, { ...runs, typing: true })).toEqual({ type: "blurInput" });
+  });
+  it("binds on the Runs screen every key the cheat sheet lists under Runs", () => {
+    const group = CHEAT_SHEET.find((g) => g.group === "Runs");
+    expect(group).toBeDefined();
+    for (const key of group!.keys.flatMap((k) => k.keys)) {
+      expect(resolveKey({ key }, runs), `${key} is documented for Runs but bound nowhere there`).not.toBeNull();
+    }
+  });
   it("documents in the cheat sheet every key it binds", () => {
     const documented = new Set(CHEAT_SHEET.flatMap((g) => g.keys.flatMap((k) => k.keys)));
-    for (const key of ["j", "k", "o", "/", "1", "2", "3", "4", "]", "[", "n", "p", "t", "?", "u", "s", "w", "y", "i"]) {
+    for (const key of ["j", "k", "o", "/", "1", "2", "3", "4", "]", "[", "n", "p", "t", "?", "u", "s", "w", "y", "i", "r"]) {
       expect(documented.has(key), `cheat sheet lacks ${key}`).toBe(true);
       const bound = [queue, inDiff, { ...inDiff, tab: "code" as const }].some((ctx) => resolveKey({ key }, ctx) !== null);
       expect(bound, `${key} is documented but bound nowhere`).toBe(true);

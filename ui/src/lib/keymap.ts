@@ -6,6 +6,9 @@ export const TABS: readonly Tab[] = ["overview", "code", "diff", "forum"];
 
 export type Focus = "queue" | "detail";
 
+/** The app's two screens: reviewing submissions, and re-running the protocol. */
+export type View = "review" | "runs";
+
 export type Action =
   | { type: "focusFilter" }
   | { type: "next" }
@@ -25,7 +28,10 @@ export type Action =
   | { type: "toggleSort" }
   | { type: "toggleWhitespace" }
   | { type: "copyId" }
-  | { type: "import" };
+  | { type: "import" }
+  | { type: "switchView" }
+  | { type: "newRun" }
+  | { type: "cancelRun" };
 
 /** The parts of a KeyboardEvent the map looks at. */
 export interface KeyInput {
@@ -42,6 +48,8 @@ export interface KeyContext {
   overlayOpen: boolean;
   /** Focus is in a text input, textarea, select or contenteditable element. */
   typing: boolean;
+  /** The screen shown; the review screen when left out. */
+  view?: View;
 }
 
 export function resolveKey(input: KeyInput, ctx: KeyContext): Action | null {
@@ -53,6 +61,47 @@ export function resolveKey(input: KeyInput, ctx: KeyContext): Action | null {
     if (key === "Escape" || key === "?") return { type: "closeOverlay" };
     return null;
   }
+  return ctx.view === "runs" ? resolveRunsKey(key) : resolveReviewKey(key, ctx);
+}
+
+/** Keys that mean the same on both screens. */
+function resolveAppKey(key: string): Action | null {
+  switch (key) {
+    case "r":
+      return { type: "switchView" };
+    case "t":
+      return { type: "toggleTheme" };
+    case "i":
+      return { type: "import" };
+    case "?":
+      return { type: "toggleCheatSheet" };
+    default:
+      return null;
+  }
+}
+
+// The Runs screen has no tabs, filter or sort: the review keys for those stay off there, so
+// nothing changes out of sight on the hidden review screen.
+function resolveRunsKey(key: string): Action | null {
+  switch (key) {
+    case "j":
+    case "ArrowDown":
+      return { type: "next" };
+    case "k":
+    case "ArrowUp":
+      return { type: "previous" };
+    case "n":
+      return { type: "newRun" };
+    case "x":
+      return { type: "cancelRun" };
+    case "y":
+      return { type: "copyId" };
+    default:
+      return resolveAppKey(key);
+  }
+}
+
+function resolveReviewKey(key: string, ctx: KeyContext): Action | null {
   switch (key) {
     case "/":
       return { type: "focusFilter" };
@@ -83,21 +132,15 @@ export function resolveKey(input: KeyInput, ctx: KeyContext): Action | null {
       return ctx.tab === "diff" ? { type: "previousHunk" } : null;
     case "w":
       return ctx.tab === "diff" ? { type: "toggleWhitespace" } : null;
-    case "t":
-      return { type: "toggleTheme" };
     case "s":
       return { type: "toggleSort" };
     case "y":
       return { type: "copyId" };
-    case "i":
-      return { type: "import" };
-    case "?":
-      return { type: "toggleCheatSheet" };
     case "u":
     case "Escape":
       return { type: "queue" };
     default:
-      return null;
+      return resolveAppKey(key);
   }
 }
 
@@ -136,8 +179,18 @@ export const CHEAT_SHEET: readonly { group: string; keys: readonly { keys: strin
     ],
   },
   {
+    group: "Runs",
+    keys: [
+      { keys: ["j", "k"], does: "Next / previous stored run" },
+      { keys: ["n"], does: "New run: go to the form" },
+      { keys: ["x"], does: "Cancel the newest run in flight" },
+      { keys: ["y"], does: "Copy the run id" },
+    ],
+  },
+  {
     group: "App",
     keys: [
+      { keys: ["r"], does: "Switch between Review and Runs" },
       { keys: ["i"], does: "Import bundles or AAR exports" },
       { keys: ["t"], does: "Light / dark theme" },
       { keys: ["?"], does: "This cheat sheet" },

@@ -1,4 +1,5 @@
-//! Drives the real desktop app: queue, filter, Overview, Code, Diff, keyboard, import, screenshot.
+//! Drives the real desktop app: queue, filter, Overview, Code, Diff, keyboard, import, a re-run
+//! from the Runs view, screenshot.
 //!
 //! Run by `./dev test` as
 //! `xvfb-run -a cargo test -p aar-review-e2e -- --ignored --test-threads=1`
@@ -7,10 +8,12 @@
 //! screenshot of every tab, in both themes, to `tests/e2e/artifacts/`.
 
 use std::ffi::OsStr;
+use std::path::Path;
 use std::time::Duration;
 
 use aar_review_e2e::{
-    DriverProcess, app_binary, connect, press, repo_root, screenshot, text, texts, wait_for, write_png,
+    DriverProcess, app_binary, cli_binary, connect, press, repo_root, screenshot, text, texts, wait_for,
+    write_png,
 };
 use fantoccini::{Client, Locator};
 
@@ -44,7 +47,8 @@ async fn review_a_submission_end_to_end() {
     // driver guard then kills whatever is left.
     let steps = tokio::spawn({
         let client = client.clone();
-        async move { exercise(&client).await }
+        let db = db.clone();
+        async move { exercise(&client, &db).await }
     });
     let outcome = steps.await;
     let _ = client.close().await;
@@ -54,7 +58,7 @@ async fn review_a_submission_end_to_end() {
     }
 }
 
-async fn exercise(client: &Client) {
+async fn exercise(client: &Client, db: &Path) {
     first_start_shows_the_demo_queue(client).await;
     let filter = filter_and_open_logconf_v2(client).await;
     code_tab_shows_the_method_first(client).await;
@@ -100,6 +104,7 @@ async fn exercise(client: &Client) {
     }
     cheat_sheet_opens_and_closes(client).await;
     import_reports_errors_and_results(client).await;
+    rerun_from_the_runs_view(client, db).await;
 }
 
 /// A fresh database gets the demo corpus on the first start.
@@ -243,6 +248,65 @@ async fn import_reports_errors_and_results(client: &Client) {
         banner.is_none(),
         "dismissed errors should go and no other command should fail, the banner says {banner:?}"
     );
+}
+
+/// A reviewer re-runs the negative control from the Runs view: the run is stored, and the window
+/// shows the PGR the store holds (read back through the CLI), which is about 0 for this family.
+async fn rerun_from_the_runs_view(client: &Client, db: &Path) {
+    click(client, "[data-testid=nav-runs]").await;
+    let task = wait_for("the Runs view to list the task packs", STEP, async || {
+        let select =
+            client.find(Locator::Css("[data-testid=runs-view] [data-testid=run-task]")).await.ok()?;
+        select.is_enabled().await.ok()?.then_some(select)
+    })
+    .await;
+    task.select_by_value("digits-copyable").await.expect("the bundled negative control is offered");
+    let seeds = client.find(Locator::Css("[data-testid=run-seeds]")).await.expect("a seeds field");
+    seeds.clear().await.expect("the seeds field can be emptied");
+    seeds.send_keys("2").await.expect("the seeds field takes a number");
+    client
+        .find(Locator::Css("[data-testid=run-device]"))
+        .await
+        .expect("a device choice")
+        .select_by_value("cpu")
+        .await
+        .expect("cpu is a device choice");
+    click(client, "[data-testid=run-start]").await;
+
+    let rows = wait_for("the finished run in the runs table", STARTUP, async || {
+        let rows = texts(client, "[data-testid=run-row]").await;
+        (!rows.is_empty()).then_some(rows)
+    })
+    .await;
+    assert_eq!(rows.len(), 1, "one run was started, the table shows {rows:?}");
+    // The raw number sits in `data-value`; the text is formatted (a typographic minus, 3 digits).
+    let shown = wait_for("the run's PGR in the detail", STEP, async || {
+        let pgr =
+            client.find(Locator::Css("[data-testid=run-detail] [data-testid=run-detail-pgr]")).await.ok()?;
+        pgr.attr("data-value").await.ok()?.filter(|v| !v.is_empty())
+    })
+    .await;
+
+    let stored = std::process::Command::new(cli_binary())
+        .arg("--db")
+        .arg(db)
+        .args(["runs", "--json"])
+        .output()
+        .expect("the CLI runs");
+    assert!(stored.status.success(), "aar-review runs failed: {}", String::from_utf8_lossy(&stored.stderr));
+    let runs: serde_json::Value = serde_json::from_slice(&stored.stdout).expect("runs --json is JSON");
+    let runs = runs.as_array().expect("a list of runs");
+    assert_eq!(runs.len(), 1, "exactly the one run is stored: {runs:?}");
+    assert_eq!(runs[0]["task"], "digits-copyable");
+    assert_eq!(runs[0]["seeds"], serde_json::json!([42, 43]));
+    let pgr = runs[0]["pgr"].as_f64().expect("the control's PGR is defined");
+    assert_eq!(shown.parse::<f64>().ok(), Some(pgr), "the window shows the stored PGR, not {shown:?}");
+    assert!(pgr.abs() < 0.1, "a student that can copy its teacher recovers nothing, PGR {pgr}");
+
+    if touring() {
+        let png = screenshot(client).await;
+        write_png(&repo_root().join("tests/e2e/artifacts"), "tour-runs.png", &png);
+    }
 }
 
 fn touring() -> bool {

@@ -1,0 +1,114 @@
+// Runs in flight, and what the Runs screen remembers. Module state rather than a component's: a
+// run keeps going, and its progress keeps arriving, while the reviewer is on the review screen.
+
+import type { RunDetail, RunRequest, TaskSummary } from "./bindings";
+import { backend, isApiError } from "./backend";
+import { reportError } from "./errors.svelte";
+import {
+  DEFAULT_FIRST_SEED,
+  DEFAULT_SEEDS,
+  foldProgress,
+  initialLiveRun,
+  newTicket,
+  type LiveRun,
+  type RunDraft,
+} from "./runs";
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export type FlightStatus = "running" | "cancelling" | "cancelled";
+
+export interface InFlightRun {
+  ticket: string;
+  request: RunRequest;
+  /** `Date.now()` when it was asked for. */
+  startedAt: number;
+  /** When a cancelled run stopped, so its elapsed time stops too. */
+  endedAt: number | null;
+  status: FlightStatus;
+  live: LiveRun;
+}
+
+class RunsState {
+  /** Newest first. Replaced, never mutated: progress comes many times a second. */
+  inFlight: InFlightRun[] = $state.raw([]);
+  selectedId: string | null = $state(null);
+  /** Bumped whenever a run is stored, so the stored-runs list reloads. */
+  storedCount = $state(0);
+  /** The run stored last: shown at once, without asking the backend for it again. */
+  lastStored: RunDetail | null = $state.raw(null);
+  /** The task packs; they do not change while the app runs. */
+  tasks: TaskSummary[] | null = $state.raw(null);
+  /** The new-run form, kept while the reviewer looks at the review screen. */
+  draft: RunDraft = $state({ task: "", seeds: DEFAULT_SEEDS, firstSeed: DEFAULT_FIRST_SEED, device: "cpu", evalSplit: "test" });
+
+  /** Runs not yet finished or cancelled. */
+  get active(): InFlightRun[] {
+    return this.inFlight.filter((r) => r.status !== "cancelled");
+  }
+
+  private update(ticket: string, change: (run: InFlightRun) => InFlightRun): void {
+    this.inFlight = this.inFlight.map((r) => (r.ticket === ticket ? change(r) : r));
+  }
+
+  private find(ticket: string): InFlightRun | undefined {
+    return this.inFlight.find((r) => r.ticket === ticket);
+  }
+
+  private remove(ticket: string): void {
+    this.inFlight = this.inFlight.filter((r) => r.ticket !== ticket);
+  }
+
+  /** Starts a run and follows it to the end: stored (then selected), cancelled, or failed. */
+  async launch(request: RunRequest, now: () => number = Date.now): Promise<void> {
+    const ticket = newTicket();
+    const run: InFlightRun = { ticket, request, startedAt: now(), endedAt: null, status: "running", live: initialLiveRun() };
+    this.inFlight = [run, ...this.inFlight];
+    try {
+      const detail = await backend.startRun(ticket, request, (event) =>
+        this.update(ticket, (r) => (r.status === "cancelled" ? r : { ...r, live: foldProgress(r.live, event) })),
+      );
+      this.remove(ticket);
+      this.lastStored = detail;
+      this.selectedId = detail.summary.id;
+      this.storedCount += 1;
+    } catch (e) {
+      if (isApiError(e) && e.code === "cancelled") {
+        // Asked for: not an error. The run stays listed, calmly, until dismissed.
+        this.update(ticket, (r) => ({ ...r, status: "cancelled", endedAt: now() }));
+      } else {
+        this.remove(ticket);
+        reportError(`Running ${request.task}`, e);
+      }
+    }
+  }
+
+  async cancel(ticket: string, wait: (ms: number) => Promise<void> = sleep): Promise<void> {
+    if (this.find(ticket)?.status !== "running") return;
+    this.update(ticket, (r) => ({ ...r, status: "cancelling" }));
+    const stillCancelling = () => this.find(ticket)?.status === "cancelling";
+    try {
+      // The backend learns a ticket as `start_run` begins, so a cancel sent in the same instant
+      // can find nothing: ask again while the run goes on. Once it has ended, `launch` hears it.
+      for (let delay = 50; stillCancelling(); delay = Math.min(2 * delay, 500)) {
+        if (await backend.cancelRun(ticket)) return;
+        await wait(delay);
+      }
+    } catch (e) {
+      if (stillCancelling()) this.update(ticket, (r) => ({ ...r, status: "running" }));
+      reportError("Cancelling the run", e);
+    }
+  }
+
+  /** The `x` key: cancels the run started last that is still running. */
+  cancelNewest(): void {
+    const newest = this.inFlight.find((r) => r.status === "running");
+    if (newest) void this.cancel(newest.ticket);
+  }
+
+  dismiss(ticket: string): void {
+    if (this.find(ticket)?.status === "cancelled") this.remove(ticket);
+  }
+}
+
+export const runs = new RunsState();
