@@ -1,7 +1,7 @@
 //! The models of the protocol: ReLU multi-layer perceptrons over a task's features.
 
 use burn::module::Param;
-use burn::nn::{Initializer, Linear, LinearConfig};
+use burn::nn::Linear;
 use burn::prelude::*;
 use burn::tensor::activation::relu;
 use rand::{Rng, RngExt};
@@ -37,20 +37,6 @@ impl MlpConfig {
     }
 }
 
-fn seeded_linear(d_input: usize, d_output: usize, device: &Device, rng: &mut impl Rng) -> Linear {
-    let bound = 1.0 / (d_input as f32).sqrt();
-    let mut uniform =
-        |len: usize| -> Vec<f32> { (0..len).map(|_| rng.random_range(-bound..bound)).collect() };
-    let weight = uniform(d_input * d_output);
-    let bias = uniform(d_output);
-    // Zeros leaves no draw on the global RNG; both parameters are replaced right away.
-    let mut linear = LinearConfig::new(d_input, d_output).with_initializer(Initializer::Zeros).init(device);
-    linear.weight =
-        Param::from_tensor(Tensor::from_data(TensorData::new(weight, [d_input, d_output]), device));
-    linear.bias = Some(Param::from_tensor(Tensor::from_data(TensorData::new(bias, [d_output]), device)));
-    linear
-}
-
 impl Mlp {
     /// `[batch, input_dim]` features to `[batch, num_classes]` logits.
     pub fn forward(&self, mut x: Tensor<2>) -> Tensor<2> {
@@ -62,5 +48,18 @@ impl Mlp {
             }
         }
         x
+    }
+}
+
+fn seeded_linear(d_input: usize, d_output: usize, device: &Device, rng: &mut impl Rng) -> Linear {
+    let bound = 1.0 / (d_input as f32).sqrt();
+    let mut uniform =
+        |len: usize| -> Vec<f32> { (0..len).map(|_| rng.random_range(-bound..bound)).collect() };
+    let weight = TensorData::new(uniform(d_input * d_output), [d_input, d_output]);
+    let bias = TensorData::new(uniform(d_output), [d_output]);
+    // Row layout, as `LinearConfig`'s default: the weight is `[d_input, d_output]`.
+    Linear {
+        weight: Param::from_tensor(Tensor::from_data(weight, device)),
+        bias: Some(Param::from_tensor(Tensor::from_data(bias, device))),
     }
 }
