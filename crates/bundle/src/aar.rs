@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::Read;
 use std::path::Path;
 
 use aar_domain::{BundleContent, BundlePath, Timestamp};
@@ -17,7 +18,8 @@ use aar_review_schemas::bundle::{
 };
 
 use crate::error::{BundleError, Problem, json_problem};
-use crate::tree::{self, Limits, Tree};
+use crate::fs_safe::{self, Kind, Links};
+use crate::tree::{self, ExportTally, Limits, Tree};
 
 /// What an AAR export held.
 #[derive(Debug)]
@@ -42,31 +44,45 @@ const UNKNOWN_TIME: &str = "1970-01-01T00:00:00Z";
 /// The name under which the forum export may sit inside the storage folder.
 pub const FORUM_FILE_NAME: &str = "findings.json";
 
+/// Reads a forum export the user named (it may be a link to a regular file).
 pub fn read_forum_export(path: &Path, limits: Limits) -> Result<ForumExport, BundleError> {
+    read_forum(path, limits, Links::Follow, None)
+}
+
+/// Reads a forum export of at most `limits.max_total_bytes`, charged to `export` when it sits
+/// inside a storage folder.
+fn read_forum(
+    path: &Path,
+    limits: Limits,
+    links: Links,
+    export: Option<&mut ExportTally>,
+) -> Result<ForumExport, BundleError> {
     let fail = |p: Problem| BundleError::new(path, p);
-    let meta = fs::metadata(path).map_err(|e| fail(e.into()))?;
-    if meta.len() > limits.max_total_bytes {
-        return Err(fail(Problem::FileTooLarge {
-            entry: file_name(path),
-            size: meta.len(),
-            limit: limits.max_total_bytes,
-        }));
+    let name = file_name(path);
+    let file = fs_safe::open_regular(path, &name, links).map_err(fail)?;
+    if let Some(export) = export {
+        export.read_from_disk(&name, file.len).map_err(fail)?;
     }
-    let bytes = fs::read(path).map_err(|e| fail(e.into()))?;
-    serde_json::from_slice(&bytes).map_err(|e| fail(json_problem(&file_name(path), &e)))
+    let bytes = file.read_capped(&name, limits.max_total_bytes).map_err(fail)?;
+    serde_json::from_slice(&bytes).map_err(|e| fail(json_problem(&name, &e)))
 }
 
 /// Reads a code storage folder, with the forum export given or found as `findings.json` inside.
+///
+/// The folder itself may be a link (the user named it); nothing inside it may be a link or a
+/// special file, and the whole export is read under the `max_export_*` budget of `limits`.
 pub fn read_aar_export(
     storage_root: &Path,
     forum: Option<ForumExport>,
     limits: Limits,
 ) -> Result<AarExport, BundleError> {
     let fail = |p: Problem| BundleError::new(storage_root, p);
+    let mut tally = ExportTally::new(limits);
+    let inner_forum = storage_root.join(FORUM_FILE_NAME);
     let forum = match forum {
         Some(forum) => forum,
-        None if storage_root.join(FORUM_FILE_NAME).is_file() => {
-            read_forum_export(&storage_root.join(FORUM_FILE_NAME), limits)?
+        None if fs_safe::kind_at(&inner_forum, FORUM_FILE_NAME).map_err(fail)? == Some(Kind::File) => {
+            read_forum(&inner_forum, limits, Links::Refuse, Some(&mut tally))?
         }
         None => ForumExport { findings: Vec::new() },
     };
@@ -83,9 +99,9 @@ pub fn read_aar_export(
 
     let mut notes = Vec::new();
     let mut submissions = Vec::new();
-    for snapshot in list_snapshots(&storage_root.join("ideas")).map_err(fail)? {
+    for snapshot in list_snapshots(storage_root, &mut tally).map_err(fail)? {
         let findings = by_commit.remove(&snapshot.commit_id).unwrap_or_default();
-        let content = convert_snapshot(&snapshot, &findings, limits, &mut notes)
+        let content = convert_snapshot(&snapshot, &findings, limits, &mut tally, &mut notes)
             .map_err(|p| BundleError::new(&snapshot.dir, p))?;
         submissions.push(content);
     }
@@ -107,16 +123,24 @@ struct Snapshot {
     commit_id: String,
 }
 
-/// Walks `ideas/<idea_uid>/<run_id>/commits/<commit_id>/`, refusing links at every level.
-fn list_snapshots(ideas: &Path) -> Result<Vec<Snapshot>, Problem> {
+/// Walks `ideas/<idea_uid>/<run_id>/commits/<commit_id>/` under `root`, refusing links and
+/// special files at every level (stray regular files are passed over).
+fn list_snapshots(root: &Path, tally: &mut ExportTally) -> Result<Vec<Snapshot>, Problem> {
+    let ideas = root.join("ideas");
+    if fs_safe::kind_at(&ideas, "ideas")? != Some(Kind::Folder) {
+        return Err(Problem::Format {
+            file: "ideas".into(),
+            message: "must be a folder holding <idea>/<run>/commits/<commit>/".into(),
+        });
+    }
     let mut found = Vec::new();
-    for idea in sorted_dirs(ideas)? {
-        for run in sorted_dirs(&idea)? {
+    for idea in sorted_dirs(root, &ideas, tally)? {
+        for run in sorted_dirs(root, &idea, tally)? {
             let commits = run.join("commits");
-            if !commits.is_dir() {
+            if fs_safe::kind_at(&commits, &relative(root, &commits))? != Some(Kind::Folder) {
                 continue;
             }
-            for commit in sorted_dirs(&commits)? {
+            for commit in sorted_dirs(root, &commits, tally)? {
                 found.push(Snapshot {
                     idea_uid: file_name(&idea),
                     run_id: file_name(&run),
@@ -129,16 +153,17 @@ fn list_snapshots(ideas: &Path) -> Result<Vec<Snapshot>, Problem> {
     Ok(found)
 }
 
-fn sorted_dirs(dir: &Path) -> Result<Vec<std::path::PathBuf>, Problem> {
-    let at = |source| Problem::IoAt { path: dir.display().to_string(), source };
+/// The folders in `dir`, sorted; every entry counts against the export's entry budget.
+fn sorted_dirs(root: &Path, dir: &Path, tally: &mut ExportTally) -> Result<Vec<std::path::PathBuf>, Problem> {
+    let at = |source| Problem::IoAt { path: relative(root, dir), source };
     let mut dirs = Vec::new();
     for entry in fs::read_dir(dir).map_err(at)? {
         let entry = entry.map_err(at)?;
+        let name = relative(root, &entry.path());
+        tally.entry(&name)?;
+        // `file_type` does not follow links, so a link is seen as one.
         let kind = entry.file_type().map_err(at)?;
-        if kind.is_symlink() {
-            return Err(Problem::Link { entry: entry.path().display().to_string() });
-        }
-        if kind.is_dir() {
+        if fs_safe::classify(kind, &name)? == Kind::Folder {
             dirs.push(entry.path());
         }
     }
@@ -146,20 +171,30 @@ fn sorted_dirs(dir: &Path) -> Result<Vec<std::path::PathBuf>, Problem> {
     Ok(dirs)
 }
 
+/// `path` as shown in messages: relative to the storage folder the user named.
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root).unwrap_or(path).display().to_string()
+}
+
 fn convert_snapshot(
     snapshot: &Snapshot,
     findings: &[&Finding],
     limits: Limits,
+    tally: &mut ExportTally,
     notes: &mut Vec<String>,
 ) -> Result<BundleContent, Problem> {
-    let metadata_path = snapshot.dir.join("metadata.json");
-    let metadata_bytes =
-        fs::read(&metadata_path).map_err(|source| Problem::IoAt { path: "metadata.json".into(), source })?;
+    let metadata_file =
+        fs_safe::open_regular(&snapshot.dir.join("metadata.json"), "metadata.json", Links::Refuse)?;
+    tally.read_from_disk("metadata.json", metadata_file.len)?;
+    let metadata_bytes = metadata_file.read_capped("metadata.json", limits.max_file_bytes)?;
     let metadata: CommitMetadata =
         serde_json::from_slice(&metadata_bytes).map_err(|e| json_problem("metadata.json", &e))?;
-    let archive = fs::File::open(snapshot.dir.join("workspace.tar.gz"))
-        .map_err(|source| Problem::IoAt { path: "workspace.tar.gz".into(), source })?;
-    let workspace = tree::read_tar_gz_from(archive, limits).map_err(|p| match p {
+    let archive =
+        fs_safe::open_regular(&snapshot.dir.join("workspace.tar.gz"), "workspace.tar.gz", Links::Refuse)?;
+    tally.read_from_disk("workspace.tar.gz", archive.len)?;
+    // Capped at the size just charged: a file growing while it is read adds nothing.
+    let reader = archive.file.take(archive.len);
+    let workspace = tree::read_tar_gz_from(reader, limits, Some(tally)).map_err(|p| match p {
         Problem::CorruptArchive { format, message } => {
             Problem::CorruptArchive { format, message: format!("workspace.tar.gz: {message}") }
         }

@@ -20,9 +20,10 @@ pub enum Problem {
     IoAt { path: String, source: io::Error },
     #[error("entry `{entry}` has an unsafe path: {source}")]
     UnsafePath { entry: String, source: BundlePathError },
-    #[error("`{entry}` is a link; bundles may hold only regular files and folders")]
+    #[error("`{entry}` is a link; an import may hold only regular files and folders")]
     Link { entry: String },
-    #[error("`{entry}` is a {kind}; bundles may hold only regular files and folders")]
+    /// A FIFO, socket or device (`kind` says which), refused before it is read or waited on.
+    #[error("`{entry}` is a {kind}; an import may hold only regular files and folders")]
     SpecialFile { entry: String, kind: &'static str },
     #[error("`{entry}` is {size} bytes, over the limit of {limit} bytes for one file")]
     FileTooLarge { entry: String, size: u64, limit: u64 },
@@ -32,8 +33,28 @@ pub enum Problem {
     TotalTooLarge { entry: String, limit: u64 },
     #[error("`{entry}` expands {ratio}x its packed size (limit {limit}x); refusing a possible zip bomb")]
     CompressionRatio { entry: String, ratio: u64, limit: u64 },
+    /// A gzip stream (tar.gz) unpacking to more than `limit` times the bytes read, so far.
+    #[error(
+        "the gzip stream expands {ratio}x its packed size by `{entry}` (limit {limit}x); refusing a possible archive bomb"
+    )]
+    StreamCompressionRatio { entry: String, ratio: u64, limit: u64 },
     #[error("more than {limit} entries; refusing a possible archive bomb")]
     TooManyEntries { limit: usize },
+    /// [`crate::Limits::max_export_read_bytes`]: the AAR export as a whole reads too much.
+    #[error(
+        "the export reads more than {limit} bytes from disk in all (stopped at `{entry}`); refusing a possible archive bomb"
+    )]
+    ExportReadTooLarge { entry: String, limit: u64 },
+    /// [`crate::Limits::max_export_unpacked_bytes`]: the export's workspaces unpack to too much.
+    #[error(
+        "the export's workspaces unpack to more than {limit} bytes in all (stopped at `{entry}`); refusing a possible archive bomb"
+    )]
+    ExportUnpackedTooLarge { entry: String, limit: u64 },
+    /// [`crate::Limits::max_export_entries`]: too many folders and archive entries in all.
+    #[error(
+        "the export holds more than {limit} entries in all (stopped at `{entry}`); refusing a possible archive bomb"
+    )]
+    ExportTooManyEntries { entry: String, limit: usize },
     #[error("`{entry}` appears twice")]
     DuplicateEntry { entry: String },
     #[error("not a valid {format} archive: {message}")]

@@ -7,6 +7,7 @@ use aar_domain::{BundleContent, BundlePath};
 use aar_review_schemas::bundle::{MANIFEST_FILE_NAME, SUBMISSION_SCHEMA_VERSION, SubmissionManifest};
 
 use crate::error::{BundleError, Problem, json_problem};
+use crate::fs_safe::{self, Links};
 use crate::tree::{self, Limits, Tree};
 
 /// What an input path holds.
@@ -23,17 +24,17 @@ pub enum InputKind {
 
 /// Recognises an input by its shape, not by trusting its name alone: archives by their magic
 /// bytes, JSON exports by their top-level key.
+///
+/// The path itself may be a link (the user named it), followed only to a regular file or
+/// folder: a FIFO, socket or device is refused, and never opened in a way that could block.
 pub fn detect(path: &Path) -> Result<InputKind, BundleError> {
     let fail = |p: Problem| BundleError::new(path, p);
-    let meta = fs::symlink_metadata(path).map_err(|e| fail(e.into()))?;
-    if meta.file_type().is_symlink() {
-        // Follow a link given on the command line, but only to a real folder or file.
-        let target = fs::metadata(path).map_err(|e| fail(e.into()))?;
-        if !(target.is_dir() || target.is_file()) {
-            return Err(fail(Problem::UnknownInput));
-        }
+    let shown = path.display().to_string();
+    let meta = fs::metadata(path).map_err(|e| fail(e.into()))?;
+    if !(meta.is_dir() || meta.is_file()) {
+        return Err(fail(Problem::SpecialFile { entry: shown, kind: fs_safe::kind_name(meta.file_type()) }));
     }
-    if path.is_dir() {
+    if meta.is_dir() {
         if path.join(MANIFEST_FILE_NAME).is_file() {
             return Ok(InputKind::BundleFolder);
         }
@@ -45,7 +46,8 @@ pub fn detect(path: &Path) -> Result<InputKind, BundleError> {
     let mut head = [0u8; 4];
     let read = {
         use std::io::Read;
-        let mut file = fs::File::open(path).map_err(|e| fail(e.into()))?;
+        // Checked again on the opened handle: the path may have been swapped since `metadata`.
+        let mut file = fs_safe::open_regular(path, &shown, Links::Follow).map_err(fail)?.file;
         file.read(&mut head).map_err(|e| fail(e.into()))?
     };
     let head = &head[..read];
@@ -120,10 +122,7 @@ fn parse_manifest(bytes: &[u8]) -> Result<SubmissionManifest, Problem> {
             });
         }
         Some(v) if v != u64::from(SUBMISSION_SCHEMA_VERSION) => {
-            return Err(aar_domain::ContentError::UnsupportedSchemaVersion {
-                found: u32::try_from(v).unwrap_or(u32::MAX),
-            }
-            .into());
+            return Err(aar_domain::ContentError::UnsupportedSchemaVersion { found: v }.into());
         }
         Some(_) => {}
     }
@@ -149,4 +148,22 @@ fn unwrap_single_folder(tree: Tree) -> Tree {
         return tree;
     }
     tree.into_iter().filter_map(|(path, bytes)| path.strip_first_component().map(|p| (p, bytes))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_schema_version_past_u32_is_reported_as_found() {
+        let err = parse_manifest(br#"{"schema_version": 4294967297}"#).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Problem::Content(aar_domain::ContentError::UnsupportedSchemaVersion { found: 4294967297 })
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().contains("schema_version 4294967297 is not supported"), "{err}");
+    }
 }

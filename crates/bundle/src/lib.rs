@@ -1,12 +1,15 @@
 //! Reading what reviewers import: submission bundles and the AAR system's own exports.
 //!
 //! Everything read here is untrusted. Every file goes through [`aar_domain::BundlePath`] (no
-//! absolute paths, no `..`), links are refused, and sizes are capped by [`Limits`] both as
-//! declared (archive headers, file metadata) and as actually read, so a lying header or a zip bomb
-//! stops at the cap instead of filling memory.
+//! absolute paths, no `..`), links and special files (FIFOs, sockets, devices) are refused on the
+//! opened handle (see `fs_safe`), and sizes are capped by [`Limits`] both as declared (archive
+//! headers, file metadata) and as actually read, so a lying header or a zip bomb stops at the cap
+//! instead of filling memory. Only the paths the user names may be links (to a regular file or
+//! folder).
 
 mod aar;
 mod error;
+mod fs_safe;
 mod input;
 mod tree;
 

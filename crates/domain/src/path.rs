@@ -12,6 +12,10 @@ pub enum BundlePathError {
     Empty,
     #[error("`{0}` is absolute; bundle paths must be relative")]
     Absolute(String),
+    /// `X:name` is relative to the current folder of drive X on Windows: not absolute, but it
+    /// still leaves the bundle when written back to disk there.
+    #[error("`{0}` starts with a drive prefix (`X:`); bundle paths must be relative, without a drive")]
+    DrivePrefix(String),
     #[error("`{0}` climbs out of the bundle with `..`")]
     ParentDir(String),
     #[error("`{0}` contains a NUL or control character")]
@@ -33,11 +37,15 @@ impl BundlePath {
             return Err(BundlePathError::ControlCharacter(raw.escape_debug().to_string()));
         }
         let unified = raw.replace('\\', "/");
-        let looks_absolute = unified.starts_with('/')
-            || unified.as_bytes().get(1) == Some(&b':') // C:/...
-            || unified.starts_with("//");
-        if looks_absolute {
+        let bytes = unified.as_bytes();
+        let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+        // `/x`, `//server/share` and `C:/x` (after unifying `\`) are absolute everywhere they mean
+        // anything; a bare `C:x` is only drive-relative, so it gets its own message.
+        if unified.starts_with('/') || (drive && bytes.get(2) == Some(&b'/')) {
             return Err(BundlePathError::Absolute(raw.to_owned()));
+        }
+        if drive {
+            return Err(BundlePathError::DrivePrefix(raw.to_owned()));
         }
         let mut parts = Vec::new();
         for part in unified.split('/') {
@@ -91,5 +99,16 @@ mod tests {
         assert!(matches!(BundlePath::parse("C:\\x"), Err(BundlePathError::Absolute(_))));
         assert!(matches!(BundlePath::parse("a\0b"), Err(BundlePathError::ControlCharacter(_))));
         assert!(matches!(BundlePath::parse("./"), Err(BundlePathError::Empty)));
+    }
+
+    #[test]
+    fn a_drive_prefix_is_not_called_absolute() {
+        let err = BundlePath::parse("a:b.rhai").unwrap_err();
+        assert_eq!(err, BundlePathError::DrivePrefix("a:b.rhai".into()));
+        assert!(err.to_string().contains("starts with a drive prefix"), "{err}");
+        assert!(!err.to_string().contains("absolute"), "{err}");
+        assert!(matches!(BundlePath::parse("C:/x"), Err(BundlePathError::Absolute(_))));
+        // A colon later on names no drive.
+        assert_eq!(BundlePath::parse("notes/a:b.md").unwrap().as_str(), "notes/a:b.md");
     }
 }

@@ -84,9 +84,19 @@ pub enum ContentError {
     #[error(
         "{MANIFEST_FILE_NAME}: schema_version {found} is not supported (this build reads version {SUBMISSION_SCHEMA_VERSION})"
     )]
-    UnsupportedSchemaVersion { found: u32 },
+    UnsupportedSchemaVersion { found: u64 },
     #[error("{MANIFEST_FILE_NAME}: field `{field}` {problem}")]
     InvalidField { field: String, problem: String },
+    #[error("{MANIFEST_FILE_NAME}: field `{field}` has {found} entries, over the limit of {limit}")]
+    TooManyItems { field: String, found: usize, limit: usize },
+    #[error(
+        "{MANIFEST_FILE_NAME}: field `{field}` is {value}, outside -{limit}..={limit}; no real method reports such a number"
+    )]
+    OutOfRange { field: String, value: f64, limit: f64 },
+    #[error(
+        "{MANIFEST_FILE_NAME}: field `parent` names the submission itself (`{source_ref}`, its own `source_ref`)"
+    )]
+    OwnParent { source_ref: String },
     #[error("{MANIFEST_FILE_NAME}: {role} file `{path}` is named but not in the bundle")]
     MissingFile { path: String, role: &'static str },
     #[error("{MANIFEST_FILE_NAME}: `{path}` is named twice")]
@@ -145,7 +155,7 @@ impl BundleContent {
             });
         }
 
-        let id = content_id(&files);
+        let id = SubmissionId::of_listing(files.iter().map(|f| (f.role, f.path.as_str(), &f.digest)));
         Ok(BundleContent { manifest, files, id })
     }
 
@@ -157,16 +167,20 @@ impl BundleContent {
     }
 }
 
-/// The id is the sha256 of a listing of every file (role, path, digest), sorted by path, so it
-/// does not depend on how the bundle was packed (folder, zip, tar.gz) or in which order.
-fn content_id(files: &[FileEntry]) -> SubmissionId {
-    let mut sorted: Vec<&FileEntry> = files.iter().collect();
-    sorted.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut listing = String::from("aar-review submission v1\n");
-    for file in sorted {
-        listing.push_str(&format!("{} {} {}\n", file.role.as_str(), file.digest, file.path));
+impl SubmissionId {
+    /// The id of a submission made of `files` as (role, path, digest): the sha256 of a listing
+    /// of every file, sorted by path, so it does not depend on how the bundle was packed (folder,
+    /// zip, tar.gz) or in which order. The store recomputes it from a submission's stored file
+    /// rows on every read, so a row pointed at other (self-consistent) bytes is caught.
+    pub fn of_listing<'a>(files: impl IntoIterator<Item = (FileRole, &'a str, &'a Digest)>) -> SubmissionId {
+        let mut sorted: Vec<(FileRole, &str, &Digest)> = files.into_iter().collect();
+        sorted.sort_by(|a, b| a.1.cmp(b.1));
+        let mut listing = String::from("aar-review submission v1\n");
+        for (role, path, digest) in sorted {
+            listing.push_str(&format!("{} {} {}\n", role.as_str(), digest, path));
+        }
+        SubmissionId(Digest::of(listing.as_bytes()))
     }
-    SubmissionId(Digest::of(listing.as_bytes()))
 }
 
 fn utf8(path: &str, bytes: &[u8]) -> Result<String, ContentError> {
@@ -174,9 +188,38 @@ fn utf8(path: &str, bytes: &[u8]) -> Result<String, ContentError> {
         .map_err(|e| ContentError::NotUtf8 { path: path.to_owned(), offset: e.utf8_error().valid_up_to() })
 }
 
+/// Caps on the lists of one manifest. Real submissions hold a handful of claims and a forum
+/// thread of tens of posts; every listing and page reads the whole manifest, so a manifest with
+/// hundreds of thousands of entries would slow every later screen, not just its own import.
+pub const MAX_CLAIMS: usize = 256;
+/// Most forum posts one submission may carry (an AAR snapshot's findings become its posts).
+pub const MAX_POSTS: usize = 1000;
+/// Most comments under one post.
+pub const MAX_COMMENTS_PER_POST: usize = 1000;
+/// Most seeds, and most per-seed results, of one claim (real claims average over 3-10 seeds).
+pub const MAX_SEEDS_PER_CLAIM: usize = 1000;
+/// Largest magnitude of a reported PGR, its standard error or a per-seed PGR. PGR is 1 when the
+/// student matches the ceiling; a tiny weak-to-ceiling gap can push an honest value to tens or
+/// hundreds, so the bound only refuses numbers that are no measurement at all (e.g. 1e308).
+pub const MAX_PGR_MAGNITUDE: f64 = 1000.0;
+
+fn at_most<T>(field: impl Into<String>, items: &[T], limit: usize) -> Result<(), ContentError> {
+    if items.len() > limit {
+        return Err(ContentError::TooManyItems { field: field.into(), found: items.len(), limit });
+    }
+    Ok(())
+}
+
+fn pgr_in_range(field: impl Into<String>, value: f64) -> Result<(), ContentError> {
+    if value.abs() > MAX_PGR_MAGNITUDE {
+        return Err(ContentError::OutOfRange { field: field.into(), value, limit: MAX_PGR_MAGNITUDE });
+    }
+    Ok(())
+}
+
 fn validate_manifest(m: &SubmissionManifest) -> Result<(), ContentError> {
     if m.schema_version != SUBMISSION_SCHEMA_VERSION {
-        return Err(ContentError::UnsupportedSchemaVersion { found: m.schema_version });
+        return Err(ContentError::UnsupportedSchemaVersion { found: u64::from(m.schema_version) });
     }
     for (field, value) in [("title", &m.title), ("author", &m.author)] {
         if value.trim().is_empty() {
@@ -184,10 +227,18 @@ fn validate_manifest(m: &SubmissionManifest) -> Result<(), ContentError> {
         }
     }
     Timestamp::parse(&m.created_at).map_err(|e| ContentError::field("created_at", e.to_string()))?;
+    if let (Some(parent), Some(source_ref)) = (&m.parent, &m.source_ref)
+        && parent == source_ref
+    {
+        return Err(ContentError::OwnParent { source_ref: source_ref.clone() });
+    }
+    at_most("claims", &m.claims, MAX_CLAIMS)?;
+    at_most("posts", &m.posts, MAX_POSTS)?;
     for (i, claim) in m.claims.iter().enumerate() {
         validate_claim(i, claim)?;
     }
     for (i, post) in m.posts.iter().enumerate() {
+        at_most(format!("posts[{i}].comments"), &post.comments, MAX_COMMENTS_PER_POST)?;
         Timestamp::parse(&post.created_at)
             .map_err(|e| ContentError::field(format!("posts[{i}].created_at"), e.to_string()))?;
         for (j, comment) in post.comments.iter().enumerate() {
@@ -207,6 +258,7 @@ fn validate_claim(i: usize, c: &Claim) -> Result<(), ContentError> {
     if !c.pgr.is_finite() {
         return Err(ContentError::field(at("pgr"), "is not a finite number"));
     }
+    pgr_in_range(at("pgr"), c.pgr)?;
     let accuracies =
         [("weak_acc", c.weak_acc), ("ceiling_acc", c.ceiling_acc), ("student_acc", c.student_acc)];
     for (name, value) in accuracies {
@@ -220,6 +272,17 @@ fn validate_claim(i: usize, c: &Claim) -> Result<(), ContentError> {
         && !(se.is_finite() && se >= 0.0)
     {
         return Err(ContentError::field(at("pgr_se"), format!("is {se}, not a standard error")));
+    }
+    if let Some(se) = c.pgr_se {
+        pgr_in_range(at("pgr_se"), se)?;
+    }
+    at_most(at("seeds"), &c.seeds, MAX_SEEDS_PER_CLAIM)?;
+    at_most(at("per_seed"), &c.per_seed, MAX_SEEDS_PER_CLAIM)?;
+    for (k, result) in c.per_seed.iter().enumerate() {
+        if !result.pgr.is_finite() {
+            return Err(ContentError::field(at(&format!("per_seed[{k}].pgr")), "is not a finite number"));
+        }
+        pgr_in_range(at(&format!("per_seed[{k}].pgr")), result.pgr)?;
     }
     if c.seeds.is_empty() {
         return Err(ContentError::field(at("seeds"), "is empty: a claim must name its seeds"));
@@ -286,5 +349,104 @@ mod tests {
         let avail = files(&[("method.rhai", b"x"), ("notes.md", b"n")]);
         let err = BundleContent::new(m, b"{}", &avail).unwrap_err();
         assert!(err.to_string().contains("claims[0].weak_acc"), "{err}");
+    }
+
+    fn claim() -> Claim {
+        serde_json::from_str(r#"{"task":"digits","pgr":0.3,"seeds":[42]}"#).unwrap()
+    }
+
+    fn post() -> aar_review_schemas::bundle::ForumPost {
+        serde_json::from_str(r#"{"author":"a","created_at":"2026-04-14T09:30:00Z","title":"t","body":"b"}"#)
+            .unwrap()
+    }
+
+    fn refusal(m: SubmissionManifest) -> ContentError {
+        let avail = files(&[("method.rhai", b"x"), ("notes.md", b"n")]);
+        BundleContent::new(m, b"{}", &avail).unwrap_err()
+    }
+
+    fn too_many(field: &str, found: usize, limit: usize) -> ContentError {
+        ContentError::TooManyItems { field: field.into(), found, limit }
+    }
+
+    #[test]
+    fn too_many_claims_are_refused() {
+        let mut m = manifest();
+        m.claims = vec![claim(); 257];
+        let err = refusal(m);
+        assert_eq!(err, too_many("claims", 257, 256));
+        assert!(err.to_string().contains("field `claims` has 257 entries, over the limit of 256"), "{err}");
+    }
+
+    #[test]
+    fn too_many_posts_or_comments_are_refused() {
+        let mut m = manifest();
+        m.posts = vec![post(); 1001];
+        assert_eq!(refusal(m), too_many("posts", 1001, 1000));
+
+        let mut m = manifest();
+        let mut p = post();
+        let comment =
+            serde_json::from_str(r#"{"author":"a","created_at":"2026-04-14T09:30:00Z","body":"b"}"#).unwrap();
+        p.comments = vec![comment; 1001];
+        m.posts.push(p);
+        assert_eq!(refusal(m), too_many("posts[0].comments", 1001, 1000));
+    }
+
+    #[test]
+    fn too_many_seeds_or_per_seed_results_are_refused() {
+        let mut m = manifest();
+        let mut c = claim();
+        c.seeds = (0..1001).collect();
+        m.claims.push(c);
+        assert_eq!(refusal(m), too_many("claims[0].seeds", 1001, 1000));
+
+        let mut m = manifest();
+        let mut c = claim();
+        let result: aar_review_schemas::bundle::SeedResult =
+            serde_json::from_str(r#"{"seed":1,"pgr":0.3}"#).unwrap();
+        c.per_seed = vec![result; 1001];
+        m.claims.push(c);
+        assert_eq!(refusal(m), too_many("claims[0].per_seed", 1001, 1000));
+    }
+
+    #[test]
+    fn absurd_pgr_magnitudes_are_refused() {
+        for (field, set) in [
+            ("claims[0].pgr", (|c: &mut Claim| c.pgr = 1e308) as fn(&mut Claim)),
+            ("claims[0].pgr", |c: &mut Claim| c.pgr = -1001.0),
+            ("claims[0].pgr_se", |c: &mut Claim| c.pgr_se = Some(1e308)),
+            ("claims[0].per_seed[0].pgr", |c: &mut Claim| {
+                c.per_seed = vec![serde_json::from_str(r#"{"seed":1,"pgr":1e308}"#).unwrap()]
+            }),
+        ] {
+            let mut m = manifest();
+            let mut c = claim();
+            set(&mut c);
+            m.claims.push(c);
+            let err = refusal(m);
+            assert!(
+                matches!(&err, ContentError::OutOfRange { field: f, limit: 1000.0, .. } if f == field),
+                "{err}"
+            );
+            assert!(err.to_string().contains("outside -1000..=1000"), "{err}");
+        }
+        // The bound itself is still a (strange but) valid claim.
+        let mut m = manifest();
+        let mut c = claim();
+        c.pgr = -1000.0;
+        m.claims.push(c);
+        let avail = files(&[("method.rhai", b"x"), ("notes.md", b"n")]);
+        assert!(BundleContent::new(m, b"{}", &avail).is_ok());
+    }
+
+    #[test]
+    fn a_submission_cannot_be_its_own_parent() {
+        let mut m = manifest();
+        m.source_ref = Some("b84c2f6d".into());
+        m.parent = Some("b84c2f6d".into());
+        let err = refusal(m);
+        assert_eq!(err, ContentError::OwnParent { source_ref: "b84c2f6d".into() });
+        assert!(err.to_string().contains("field `parent` names the submission itself"), "{err}");
     }
 }
