@@ -8,10 +8,14 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("`{0}` is not a database URL AAR Review supports (sqlite://PATH or postgres://...)")]
+    #[error(
+        "`{0}` is not a database AAR Review supports: give a SQLite file path, a sqlite: URL or a postgres:// URL"
+    )]
     UnsupportedUrl(String),
-    #[error("no submission matches `{0}`")]
-    NotFound(String),
+    #[error("cannot use the database location: {0}")]
+    BadLocation(String),
+    #[error("no {what} matches `{key}`")]
+    NotFound { what: &'static str, key: String },
     #[error("`{prefix}` is ambiguous: it matches {}", candidates.join(", "))]
     Ambiguous { prefix: String, candidates: Vec<String> },
     #[error("the database is damaged: {0}")]

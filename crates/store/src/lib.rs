@@ -10,25 +10,34 @@
 //! them, so what a reviewer reads and what a re-run executes are the same bytes. Every write is
 //! one transaction that also appends to `audit_log`, which triggers keep append-only.
 
+mod audit;
 mod error;
+mod location;
 mod rows;
 mod runs;
 
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::str::FromStr;
 
 use aar_domain::{BundleContent, Digest, IdPrefix, SubmissionId, Timestamp};
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::any::AnyPoolOptions;
 // Dynamic SQL here is only ever assembled from constant fragments; values are always bound.
-use sqlx::{AnyPool, AssertSqlSafe, Row};
+use sqlx::{Any, AnyPool, AssertSqlSafe, Executor, Row, Transaction};
 
+pub use audit::{AuditVerification, BrokenLink, GENESIS};
 pub use error::StoreError;
+pub use location::Location;
 pub use rows::{AuditEntry, ClaimRow, StoredFile, SubmissionRow};
 pub use runs::RunRow;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// How long a SQLite writer waits for another one before giving up. An import of a large export
+/// holds the lock for a few seconds; a minute leaves room for a queue of them.
+const SQLITE_BUSY_TIMEOUT: &str = "PRAGMA busy_timeout = 60000";
+
+/// The PostgreSQL advisory lock every write transaction takes (an arbitrary constant: "AARR").
+const WRITE_LOCK_KEY: i64 = 0x4141_5252;
 
 /// Which SQL dialect the database speaks; chosen by the URL's scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,42 +83,84 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the SQLite database at `path` and applies pending migrations.
-    pub async fn open_sqlite(path: &Path) -> Result<Store, StoreError> {
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|source| StoreError::Io { path: parent.to_owned(), source })?;
-        }
-        let url = format!("sqlite://{}?mode=rwc", path.display());
-        Store::open(&url).await
+    /// Opens a database named as a user names it: a SQLite file path, a `sqlite:` URL or a
+    /// `postgres://user:pass@host/db` URL (see [`Location::parse`]).
+    pub async fn open(location: &str) -> Result<Store, StoreError> {
+        Store::open_at(&Location::parse(location)?).await
     }
 
-    /// Opens a database by URL: `sqlite://PATH?mode=rwc`, `sqlite::memory:` or
-    /// `postgres://user:pass@host/db`.
-    pub async fn open(url: &str) -> Result<Store, StoreError> {
+    /// Opens (creating a SQLite file and its folder if needed) and applies pending migrations.
+    pub async fn open_at(location: &Location) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
-        let dialect = if url.starts_with("sqlite:") {
-            Dialect::Sqlite
-        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Dialect::Postgres
-        } else {
-            return Err(StoreError::UnsupportedUrl(redact(url)));
-        };
-        let options = AnyConnectOptions::from_str(url)?;
+        let dialect = location.dialect();
+        let options = location.connect_options()?;
         // An in-memory SQLite database exists per connection: keep exactly one.
-        let max = if url.contains(":memory:") { 1 } else { 4 };
-        let pool = AnyPoolOptions::new().max_connections(max).connect_with(options).await?;
-        if dialect == Dialect::Sqlite && !url.contains(":memory:") {
+        let max = if location.is_in_memory() { 1 } else { 4 };
+        let mut pool_options = AnyPoolOptions::new().max_connections(max);
+        if dialect == Dialect::Sqlite {
+            // Writers take the lock up front (`write_tx`); a busy timeout lets them queue behind
+            // each other (the app and a CLI import at once) instead of failing at once.
+            pool_options = pool_options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute(SQLITE_BUSY_TIMEOUT).await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = pool_options.connect_with(options).await?;
+        if dialect == Dialect::Sqlite && !location.is_in_memory() {
             // WAL lets readers (the GUI) proceed while an import writes. The mode is stored in the
             // file, so setting it once per open is enough.
             sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         }
-        let migrator = match dialect {
-            Dialect::Sqlite => &SQLITE_MIGRATIONS,
-            Dialect::Postgres => &POSTGRES_MIGRATIONS,
-        };
-        migrator.run(&pool).await?;
-        Ok(Store { pool, dialect })
+        let store = Store { pool, dialect };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies pending migrations, safely against other processes opening the same new database
+    /// at the same moment: on SQLite every migration runs inside one `BEGIN IMMEDIATE`
+    /// transaction (the others wait for it, then find nothing left to do); on PostgreSQL sqlx's
+    /// migrator takes an advisory lock itself.
+    async fn migrate(&self) -> Result<(), StoreError> {
+        match self.dialect {
+            // `run_direct` on a plain connection: `Migrator::run`'s generic `Acquire` bound makes
+            // the future `Send` for one lifetime only, which a spawned task cannot hold.
+            Dialect::Sqlite => {
+                let mut tx = self.write_tx().await?;
+                SQLITE_MIGRATIONS.run_direct(None, &mut *tx, false).await?;
+                audit::seal_legacy_entries(&mut tx).await?;
+                tx.commit().await?;
+            }
+            Dialect::Postgres => {
+                let mut conn = self.pool.acquire().await?;
+                POSTGRES_MIGRATIONS.run_direct(None, &mut *conn, false).await?;
+                drop(conn);
+                let mut tx = self.write_tx().await?;
+                audit::seal_legacy_entries(&mut tx).await?;
+                tx.commit().await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A transaction that holds the database's write lock from its first statement, so writers
+    /// queue instead of failing: SQLite's deferred `BEGIN` would read first and then fail to
+    /// upgrade ("database is locked", codes 5 and 517) when another writer got in between. On
+    /// PostgreSQL an advisory lock serialises writers the same way (the audit chain needs one
+    /// writer at a time, and two imports sharing files in different orders cannot deadlock).
+    pub(crate) async fn write_tx(&self) -> Result<Transaction<'static, Any>, StoreError> {
+        match self.dialect {
+            Dialect::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
+            Dialect::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(WRITE_LOCK_KEY)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(tx)
+            }
+        }
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -132,7 +183,7 @@ impl Store {
         batch: &[NewSubmission<'_>],
         ctx: &WriteContext,
     ) -> Result<Vec<Inserted>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut outcomes = Vec::with_capacity(batch.len());
         for new in batch {
             let content = new.content;
@@ -210,7 +261,7 @@ impl Store {
                 "origin": new.origin,
                 "files": content.files.len(),
             });
-            append_audit(&mut tx, ctx, "submission.import", id, &detail).await?;
+            audit::append(&mut tx, ctx, "submission.import", id, &detail).await?;
             outcomes.push(Inserted::New);
         }
         tx.commit().await?;
@@ -259,10 +310,10 @@ impl Store {
         let mut ids: Vec<String> =
             found.iter().map(|r| r.try_get::<String, _>(0)).collect::<Result<_, _>>()?;
         match ids.len() {
-            0 => Err(StoreError::NotFound(match table {
-                "submissions" => prefix.as_str().to_owned(),
-                _ => format!("{} {}", table.trim_end_matches('s'), prefix.as_str()),
-            })),
+            0 => Err(StoreError::NotFound {
+                what: table.trim_end_matches('s'),
+                key: prefix.as_str().to_owned(),
+            }),
             1 => Ok(ids.remove(0)),
             _ => Err(StoreError::Ambiguous {
                 prefix: prefix.as_str().to_owned(),
@@ -277,7 +328,7 @@ impl Store {
             .bind(id.as_str())
             .fetch_optional(&self.pool)
             .await?
-            .ok_or_else(|| StoreError::NotFound(id.to_string()))?;
+            .ok_or_else(|| StoreError::NotFound { what: "submission", key: id.to_string() })?;
         SubmissionRow::from_row(&row)
     }
 
@@ -329,7 +380,23 @@ impl Store {
         found.iter().map(ClaimRow::from_row).collect()
     }
 
+    /// The files of a submission, checked against its id: the id is recomputed from the stored
+    /// listing (role, path, digest of every file), so a file row pointed at other bytes, or a row
+    /// added or removed behind the store's back, is reported rather than served.
     pub async fn files(&self, id: &SubmissionId) -> Result<Vec<StoredFile>, StoreError> {
+        let files = self.unchecked_files(id).await?;
+        let listed = SubmissionId::of_listing(files.iter().map(|f| (f.role, f.path.as_str(), &f.digest)));
+        if listed != *id {
+            return Err(StoreError::Corrupt(format!(
+                "the file listing of submission {} no longer matches its id (a file row was changed, added \
+                 or removed behind the store's back)",
+                id.short()
+            )));
+        }
+        Ok(files)
+    }
+
+    async fn unchecked_files(&self, id: &SubmissionId) -> Result<Vec<StoredFile>, StoreError> {
         let found = sqlx::query(
             "SELECT f.path, f.role, f.digest, b.size FROM submission_files f \
              JOIN blobs b ON b.digest = f.digest WHERE f.submission_id = $1 ORDER BY f.path",
@@ -347,7 +414,7 @@ impl Store {
             .bind(digest.as_str())
             .fetch_optional(&self.pool)
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("file {digest}")))?;
+            .ok_or_else(|| StoreError::NotFound { what: "stored file", key: digest.to_string() })?;
         let bytes: Vec<u8> = row.try_get(0)?;
         if Digest::of(&bytes) != *digest {
             return Err(StoreError::Corrupt(format!(
@@ -359,14 +426,12 @@ impl Store {
 
     /// The text of one file of a submission.
     pub async fn file_text(&self, id: &SubmissionId, path: &str) -> Result<String, StoreError> {
-        let row = sqlx::query("SELECT digest FROM submission_files WHERE submission_id = $1 AND path = $2")
-            .bind(id.as_str())
-            .bind(path)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("{path} in submission {}", id.short())))?;
-        let digest = rows::digest(&row.try_get::<String, _>(0)?)?;
-        let bytes = self.blob(&digest).await?;
+        let files = self.files(id).await?;
+        let file = files.iter().find(|f| f.path == path).ok_or_else(|| StoreError::NotFound {
+            what: "file",
+            key: format!("{path}` in submission `{}", id.short()),
+        })?;
+        let bytes = self.blob(&file.digest).await?;
         String::from_utf8(bytes).map_err(|_| StoreError::Corrupt(format!("stored file {path} is not UTF-8")))
     }
 
@@ -397,24 +462,6 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
-}
-
-async fn append_audit(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    ctx: &WriteContext,
-    action: &str,
-    subject: &str,
-    detail: &serde_json::Value,
-) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO audit_log (at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5)")
-        .bind(ctx.at.to_string())
-        .bind(&ctx.actor)
-        .bind(action)
-        .bind(subject)
-        .bind(detail.to_string())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 /// A database URL for messages and status lines, without its credentials.

@@ -1,11 +1,13 @@
 //! Stored re-runs of the W2S protocol.
 
+use aar_review_schemas::run::RunReport;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{Store, StoreError, WriteContext, append_audit};
+use crate::{Store, StoreError, WriteContext, audit};
 
-/// A run as stored: key columns plus the full report as JSON text.
+/// A run as stored: the columns lists filter and sort by, read off the report, plus the full
+/// report as JSON text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunRow {
     /// sha256 of the report JSON.
@@ -34,6 +36,12 @@ const RUN_COLUMNS: &str = "id, task, method, submission_id, eval_split, backend,
      code_sha256, pgr, pgr_se, total_seconds, started_at, finished_at, created_by, report";
 
 impl RunRow {
+    /// The report of a stored run, as it was stored.
+    pub fn report(&self) -> Result<RunReport, StoreError> {
+        serde_json::from_str(&self.report)
+            .map_err(|e| StoreError::Corrupt(format!("stored run {} does not parse: {e}", &self.id[..12])))
+    }
+
     fn from_row(row: &AnyRow) -> Result<RunRow, StoreError> {
         Ok(RunRow {
             id: row.try_get("id")?,
@@ -58,10 +66,31 @@ impl RunRow {
 }
 
 impl Store {
-    /// Stores a finished run and its audit entry in one transaction. `created_by` is taken from
-    /// the write context.
-    pub async fn insert_run(&self, run: &RunRow, ctx: &WriteContext) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+    /// Stores a finished run and its audit entry in one transaction. The run's id is the sha256
+    /// of its report's JSON; the columns lists filter and sort by are read off the report, and
+    /// the report is kept whole. Returns the stored row.
+    pub async fn insert_run(&self, report: &RunReport, ctx: &WriteContext) -> Result<RunRow, StoreError> {
+        let json = serde_json::to_string(report).expect("a run report always serialises");
+        let run = RunRow {
+            id: aar_domain::Digest::of(json.as_bytes()).to_string(),
+            task: report.task.clone(),
+            method: report.method.name.clone(),
+            submission_id: report.method.submission_id.clone(),
+            eval_split: report.eval_split.clone(),
+            backend: report.device.backend.clone(),
+            adapter: report.device.adapter.clone(),
+            seeds: serde_json::to_string(&report.seeds).expect("seeds serialise"),
+            data_sha256: report.data_sha256.clone(),
+            code_sha256: report.method.code_sha256.clone(),
+            pgr: report.aggregate.pgr,
+            pgr_se: report.aggregate.pgr_se,
+            total_seconds: report.timings.total_seconds,
+            started_at: report.started_at.clone(),
+            finished_at: report.finished_at.clone(),
+            created_by: ctx.actor.clone(),
+            report: json,
+        };
+        let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO runs (id, task, method, submission_id, eval_split, backend, adapter, seeds, \
              data_sha256, code_sha256, pgr, pgr_se, total_seconds, started_at, finished_at, created_by, report) \
@@ -82,16 +111,39 @@ impl Store {
         .bind(run.total_seconds)
         .bind(&run.started_at)
         .bind(&run.finished_at)
-        .bind(&ctx.actor)
+        .bind(&run.created_by)
         .bind(&run.report)
         .execute(&mut *tx)
         .await?;
         let detail = serde_json::json!({
             "task": run.task, "method": run.method, "backend": run.backend, "seeds": run.seeds, "pgr": run.pgr,
+            "submission": run.submission_id, "code_sha256": run.code_sha256,
         });
-        append_audit(&mut tx, ctx, "run.record", &run.id, &detail).await?;
+        audit::append(&mut tx, ctx, "run.record", &run.id, &detail).await?;
+        tx.commit().await?;
+        Ok(run)
+    }
+
+    /// Records a run that failed (its method broke a rule or threw, or training diverged): the
+    /// audit entry with the error and the method's access log is all that is kept of it.
+    pub async fn record_failed_run(
+        &self,
+        subject: &str,
+        detail: &serde_json::Value,
+        ctx: &WriteContext,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        audit::append(&mut tx, ctx, "run.fail", subject, detail).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The runs of one submission's method, newest first.
+    pub async fn runs_of_submission(&self, id: &aar_domain::SubmissionId) -> Result<Vec<RunRow>, StoreError> {
+        let sql =
+            format!("SELECT {RUN_COLUMNS} FROM runs WHERE submission_id = $1 ORDER BY finished_at DESC, id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.as_str()).fetch_all(&self.pool).await?;
+        rows.iter().map(RunRow::from_row).collect()
     }
 
     /// The newest `limit` runs, newest first.

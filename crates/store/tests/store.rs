@@ -185,7 +185,7 @@ async fn prefixes_resolve_uniquely_or_not_at_all() {
         let pattern_matches = contents.iter().filter(|c| c.id.as_str().starts_with(*shared)).count();
         assert!(pattern_matches > 1);
         let missing = IdPrefix::parse("0000000000000000").unwrap();
-        assert!(matches!(store.resolve(&missing).await, Err(StoreError::NotFound(_))));
+        assert!(matches!(store.resolve(&missing).await, Err(StoreError::NotFound { .. })));
         store.close().await;
     }
 }
@@ -208,37 +208,82 @@ async fn reopening_keeps_data_and_skips_applied_migrations() {
     }
 }
 
+fn sample_report() -> aar_review_schemas::run::RunReport {
+    use aar_review_schemas::run::*;
+    let model = |trained_on: &str| ModelRecord {
+        input_dim: 64,
+        hidden: vec![],
+        num_classes: 10,
+        trained_on: trained_on.into(),
+        epochs: 2,
+        batch_size: 64,
+        learning_rate: 0.01,
+        weight_decay: 0.0,
+    };
+    RunReport {
+        schema_version: RUN_SCHEMA_VERSION,
+        task: "digits".into(),
+        data_sha256: "cd".repeat(32),
+        method: MethodRecord {
+            name: "vanilla".into(),
+            code_sha256: None,
+            submission_id: None,
+            access_log: None,
+        },
+        eval_split: "test".into(),
+        device: DeviceRecord {
+            requested: "cpu".into(),
+            backend: "flex".into(),
+            adapter: "CPU (burn flex)".into(),
+        },
+        engine_version: "0.1.0".into(),
+        seeds: vec![42, 43],
+        config: ProtocolConfigRecord {
+            weak: model("a"),
+            ceiling: model("b"),
+            student: model("b"),
+            student_rounds: 0,
+        },
+        per_seed: Vec::new(),
+        aggregate: Aggregate {
+            weak_acc: 0.5,
+            ceiling_acc: 0.9,
+            student_acc: 0.66,
+            pgr: Some(0.4),
+            pgr_se: None,
+            pgr_ci95: None,
+            seeds_without_gap: Vec::new(),
+        },
+        timings: RunTimings {
+            total_seconds: 1.5,
+            first_step_seconds: 0.1,
+            steps: 10,
+            mean_step_ms: 0.1,
+            method_seconds: 0.0,
+        },
+        started_at: "2026-11-22T10:00:00Z".into(),
+        finished_at: "2026-11-22T10:00:02Z".into(),
+    }
+}
+
 #[tokio::test]
 async fn runs_are_stored_whole_audited_and_found_by_prefix() {
     for db in databases().await {
         let store = Store::open(&db.url).await.unwrap();
-        let run = aar_store::RunRow {
-            id: "ab".repeat(32),
-            task: "digits".into(),
-            method: "vanilla".into(),
-            submission_id: None,
-            eval_split: "test".into(),
-            backend: "flex".into(),
-            adapter: "CPU (burn flex)".into(),
-            seeds: "[42,43]".into(),
-            data_sha256: "cd".repeat(32),
-            code_sha256: None,
-            pgr: Some(0.4),
-            pgr_se: None,
-            total_seconds: 1.5,
-            started_at: "2026-11-22T10:00:00Z".into(),
-            finished_at: "2026-11-22T10:00:02Z".into(),
-            created_by: "ignored: the write context says who".into(),
-            report: r#"{"curves":[0.9,0.5]}"#.into(),
-        };
-        store.insert_run(&run, &ctx()).await.unwrap();
-        let found = store.run(&IdPrefix::parse("abab").unwrap()).await.unwrap();
-        assert_eq!(found.report, run.report, "{:?}: the report comes back byte for byte", store.dialect());
+        let report = sample_report();
+        let stored = store.insert_run(&report, &ctx()).await.unwrap();
+        let found = store.run(&IdPrefix::parse(&stored.id[..8]).unwrap()).await.unwrap();
+        assert_eq!(found.report().unwrap(), report, "{:?}: the report comes back whole", store.dialect());
+        assert_eq!(
+            found.id,
+            aar_domain::Digest::of(found.report.as_bytes()).to_string(),
+            "the id is the report's hash"
+        );
         assert_eq!(found.created_by, "tester");
         assert_eq!((found.pgr, found.pgr_se), (Some(0.4), None));
         assert_eq!(store.runs(10).await.unwrap().len(), 1);
         assert_eq!(store.audit(1).await.unwrap()[0].action, "run.record");
-        let again = store.insert_run(&run, &ctx()).await;
+        let again = store.insert_run(&report, &ctx()).await;
         assert!(again.is_err(), "a run id is its report's hash: storing it twice is refused");
         assert_eq!(
             store.table_counts().await.unwrap()["audit_log"],
@@ -247,4 +292,249 @@ async fn runs_are_stored_whole_audited_and_found_by_prefix() {
         );
         store.close().await;
     }
+}
+
+/// Opens `url` `n` times at once, as `n` processes would, and imports a different bundle through
+/// each: every import must land (writers queue for the lock instead of failing with "database is
+/// locked"), and on a new database the concurrent first opens must not race the migrations.
+async fn import_in_parallel(url: &str, n: usize) {
+    let contents: Vec<BundleContent> =
+        (0..n).map(|i| bundle(&format!("parallel method {i}"), &format!("p{i}"))).collect();
+    // One thread and runtime per writer, as separate processes would have.
+    let writers: Vec<_> = contents
+        .clone()
+        .into_iter()
+        .map(|content| {
+            let url = url.to_owned();
+            std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                runtime.block_on(async {
+                    let store = Store::open(&url).await?;
+                    let batch = [NewSubmission { content: &content, origin: "parallel".into() }];
+                    let outcome = store.insert_submissions(&batch, &ctx()).await;
+                    store.close().await;
+                    outcome
+                })
+            })
+        })
+        .collect();
+    for (i, writer) in writers.into_iter().enumerate() {
+        let outcome = writer.join().unwrap();
+        assert_eq!(outcome.unwrap_or_else(|e| panic!("import {i} failed: {e}")), vec![Inserted::New]);
+    }
+    let store = Store::open(url).await.unwrap();
+    let listed = store.list(&Default::default()).await.unwrap();
+    for content in &contents {
+        assert!(listed.iter().any(|row| row.id == content.id), "{} is listed", content.manifest.title);
+    }
+    let audit = store.verify_audit().await.unwrap();
+    assert_eq!(audit.broken, None, "the audit chain of {n} parallel writers is whole");
+    if store.dialect() == Dialect::Sqlite {
+        let raw = AnyPool::connect(url).await.unwrap();
+        let check: String =
+            sqlx::Row::get(&sqlx::query("PRAGMA integrity_check").fetch_one(&raw).await.unwrap(), 0);
+        assert_eq!(check, "ok");
+        raw.close().await;
+    }
+    store.close().await;
+}
+
+#[tokio::test]
+async fn twenty_parallel_imports_all_land_on_a_fresh_database() {
+    for db in databases().await {
+        import_in_parallel(&db.url, 20).await;
+    }
+}
+
+#[tokio::test]
+async fn twenty_parallel_imports_all_land_on_an_existing_database() {
+    for db in databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let first = bundle("already there", "first");
+        store
+            .insert_submissions(&[NewSubmission { content: &first, origin: "t".into() }], &ctx())
+            .await
+            .unwrap();
+        store.close().await;
+        import_in_parallel(&db.url, 20).await;
+        let store = Store::open(&db.url).await.unwrap();
+        assert_eq!(store.table_counts().await.unwrap()["submissions"], 21);
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_file_row_pointed_at_other_bytes_is_reported_not_served() {
+    for db in databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let content = bundle("the reviewed method", "t");
+        store
+            .insert_submissions(&[NewSubmission { content: &content, origin: "t".into() }], &ctx())
+            .await
+            .unwrap();
+        // A blob that is consistent with its own digest, and the method's row pointed at it.
+        let other = b"fn targets(ctx) { cheat() }";
+        let other_digest = aar_domain::Digest::of(other);
+        let raw = AnyPool::connect(&db.url).await.unwrap();
+        sqlx::query("INSERT INTO blobs (digest, size, content) VALUES ($1, $2, $3)")
+            .bind(other_digest.as_str())
+            .bind(other.len() as i64)
+            .bind(other.as_slice())
+            .execute(&raw)
+            .await
+            .unwrap();
+        sqlx::query(
+            "UPDATE submission_files SET digest = $1 WHERE submission_id = $2 AND path = 'method.rhai'",
+        )
+        .bind(other_digest.as_str())
+        .bind(content.id.as_str())
+        .execute(&raw)
+        .await
+        .unwrap();
+        let err = store.file_text(&content.id, "method.rhai").await.unwrap_err();
+        assert!(matches!(err, StoreError::Corrupt(_)), "{:?}: {err}", store.dialect());
+        assert!(err.to_string().contains("no longer matches its id"), "{err}");
+        assert!(matches!(store.files(&content.id).await, Err(StoreError::Corrupt(_))));
+        raw.close().await;
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn an_audit_entry_cannot_be_replaced_or_forged_onto_the_chain() {
+    for db in databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let content = bundle("m", "t");
+        store
+            .insert_submissions(&[NewSubmission { content: &content, origin: "t".into() }], &ctx())
+            .await
+            .unwrap();
+        let raw = AnyPool::connect(&db.url).await.unwrap();
+        let replace = match store.dialect() {
+            // REPLACE deletes the old row without firing delete triggers.
+            Dialect::Sqlite => {
+                "INSERT OR REPLACE INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash) \
+                                SELECT seq, at, 'mallory', action, subject, detail, prev_hash, hash FROM audit_log"
+            }
+            Dialect::Postgres => {
+                "INSERT INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash) \
+                                  SELECT seq, at, 'mallory', action, subject, detail, prev_hash, hash FROM audit_log \
+                                  ON CONFLICT (seq) DO UPDATE SET actor = 'mallory'"
+            }
+        };
+        let refused = sqlx::query(AssertSqlSafe(replace)).execute(&raw).await.unwrap_err().to_string();
+        // Either trigger may fire first: the one refusing a reused entry number, or the one
+        // refusing an entry not chained onto the newest.
+        assert!(
+            refused.contains("append-only") || refused.contains("chained"),
+            "{:?}: {refused}",
+            store.dialect()
+        );
+        let unchained = sqlx::query(
+            "INSERT INTO audit_log (at, actor, action, subject, detail, prev_hash, hash) \
+             VALUES ('2026-01-01T00:00:00Z', 'mallory', 'x', 'y', '{}', 'forged', 'forged')",
+        )
+        .execute(&raw)
+        .await;
+        assert!(unchained.unwrap_err().to_string().contains("chained"), "{:?}", store.dialect());
+        let audit = store.audit(10).await.unwrap();
+        assert_eq!((audit.len(), audit[0].actor.as_str()), (1, "tester"));
+        assert_eq!(store.verify_audit().await.unwrap().broken, None);
+        raw.close().await;
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn audit_verify_names_the_first_broken_link() {
+    for db in databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        for i in 0..4 {
+            let content = bundle(&format!("m{i}"), &format!("t{i}"));
+            store
+                .insert_submissions(&[NewSubmission { content: &content, origin: "t".into() }], &ctx())
+                .await
+                .unwrap();
+        }
+        let whole = store.verify_audit().await.unwrap();
+        assert_eq!((whole.entries, whole.broken.clone()), (4, None));
+        let seqs: Vec<i64> = store.audit(10).await.unwrap().iter().rev().map(|e| e.seq).collect();
+
+        // Someone who can switch the triggers off edits the second entry, then removes the third.
+        let raw = AnyPool::connect(&db.url).await.unwrap();
+        let (off, on) = match store.dialect() {
+            Dialect::Sqlite => ("DROP TRIGGER audit_log_no_update", None),
+            Dialect::Postgres => (
+                "ALTER TABLE audit_log DISABLE TRIGGER USER",
+                Some("ALTER TABLE audit_log ENABLE TRIGGER USER"),
+            ),
+        };
+        sqlx::query(AssertSqlSafe(off)).execute(&raw).await.unwrap();
+        sqlx::query("UPDATE audit_log SET actor = 'mallory' WHERE seq = $1")
+            .bind(seqs[1])
+            .execute(&raw)
+            .await
+            .unwrap();
+        let report = store.verify_audit().await.unwrap();
+        let broken = report.broken.expect("an edited entry breaks the chain");
+        assert_eq!(broken.seq, seqs[1]);
+        assert!(broken.problem.contains("changed after it was written"), "{}", broken.problem);
+
+        if store.dialect() == Dialect::Sqlite {
+            sqlx::query("DROP TRIGGER audit_log_no_delete").execute(&raw).await.unwrap();
+        }
+        sqlx::query("UPDATE audit_log SET actor = 'tester' WHERE seq = $1")
+            .bind(seqs[1])
+            .execute(&raw)
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM audit_log WHERE seq = $1").bind(seqs[2]).execute(&raw).await.unwrap();
+        let broken = store.verify_audit().await.unwrap().broken.expect("a removed entry breaks the chain");
+        assert_eq!(broken.seq, seqs[3], "the entry after the removed one no longer follows its predecessor");
+        assert!(broken.problem.contains("does not follow"), "{}", broken.problem);
+        if let Some(on) = on {
+            sqlx::query(AssertSqlSafe(on)).execute(&raw).await.unwrap();
+        }
+        raw.close().await;
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn entries_written_before_the_chain_are_sealed_on_upgrade_without_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
+    sqlx::any::install_default_drivers();
+    // The database as the previous release left it: migrations up to the runs table, and audit
+    // entries without hashes.
+    let old = AnyPool::connect(&url).await.unwrap();
+    sqlx::migrate!("./migrations/sqlite").run_to(20261122010000, &old).await.unwrap();
+    for (at, subject) in [("2026-11-22T10:00:00Z", "a"), ("2026-11-22T11:00:00Z", "b")] {
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES ($1, 'old', 'x', $2, '{}')",
+        )
+        .bind(at)
+        .bind(subject)
+        .execute(&old)
+        .await
+        .unwrap();
+    }
+    old.close().await;
+
+    let store = Store::open(&url).await.unwrap();
+    let audit = store.verify_audit().await.unwrap();
+    assert_eq!((audit.entries, audit.broken), (2, None));
+    let entries = store.audit(10).await.unwrap();
+    assert_eq!(
+        entries.iter().map(|e| (e.at.as_str(), e.actor.as_str(), e.subject.as_str())).collect::<Vec<_>>(),
+        vec![("2026-11-22T11:00:00Z", "old", "b"), ("2026-11-22T10:00:00Z", "old", "a")],
+        "sealing changes no entry"
+    );
+    let content = bundle("new", "n");
+    store
+        .insert_submissions(&[NewSubmission { content: &content, origin: "t".into() }], &ctx())
+        .await
+        .unwrap();
+    assert_eq!(store.verify_audit().await.unwrap().broken, None, "new entries chain onto the sealed ones");
+    store.close().await;
 }
