@@ -8,7 +8,7 @@
 //!   `.tar.gz`).
 //! - [`aar`]: the records of the AAR system itself: its forum export and the `metadata.json` of
 //!   its code snapshots.
-//! - [`run`]: the report of one re-run of the W2S protocol.
+//! - [`run`]: the report of one re-run of the W2S protocol, with [`method`]'s access log.
 //! - [`task`]: a task pack's metadata (`task.json`), beside its safetensors data.
 //! - [`verdict`]: a reviewer's verdict, as exported.
 //!
@@ -16,6 +16,7 @@
 
 pub mod aar;
 pub mod bundle;
+pub mod method;
 pub mod run;
 pub mod task;
 pub mod verdict;

@@ -4,10 +4,15 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// The run-report format version this build writes.
-pub const RUN_SCHEMA_VERSION: u32 = 1;
+use crate::method::AccessLog;
+
+/// The run-report format version this build writes. Version 2 added the method's access log,
+/// the time spent in the method, and the student's self-training rounds; version 1 reports read
+/// as version 2 reports without them.
+pub const RUN_SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct RunReport {
     pub schema_version: u32,
@@ -32,6 +37,7 @@ pub struct RunReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct MethodRecord {
     /// `vanilla` for the built-in baseline, else the submission's title.
@@ -41,9 +47,14 @@ pub struct MethodRecord {
     pub code_sha256: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submission_id: Option<String>,
+    /// What a sandboxed method read and called, and anything it was refused; absent for built-in
+    /// methods.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_log: Option<AccessLog>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct DeviceRecord {
     /// What was asked for: `auto`, `gpu` or `cpu`.
@@ -56,14 +67,20 @@ pub struct DeviceRecord {
 
 /// Every hyperparameter of the run, as trained.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct ProtocolConfigRecord {
     pub weak: ModelRecord,
     pub ceiling: ModelRecord,
     pub student: ModelRecord,
+    /// Extra self-training rounds the method asked for: the student was retrained from scratch
+    /// this many more times, each round on targets derived from the previous round's predictions.
+    #[serde(default)]
+    pub student_rounds: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct ModelRecord {
     pub input_dim: u32,
@@ -78,6 +95,7 @@ pub struct ModelRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct SeedOutcome {
     pub seed: u64,
@@ -86,13 +104,14 @@ pub struct SeedOutcome {
     pub student_acc: f64,
     /// Absent when the ceiling does not beat the weak teacher on this seed (PGR undefined).
     pub pgr: Option<f64>,
-    /// Per-epoch mean training loss of each model.
+    /// Per-epoch mean training loss of each model (the student's over all its rounds).
     pub curves: Curves,
     /// Seconds spent training each model.
     pub seconds: PhaseSeconds,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Curves {
     pub weak: Vec<f64>,
@@ -101,6 +120,7 @@ pub struct Curves {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct PhaseSeconds {
     pub weak: f64,
@@ -111,6 +131,7 @@ pub struct PhaseSeconds {
 /// Across seeds, the AAR convention: PGR of the mean accuracies, its standard error
 /// SE(student accuracy) / (ceiling − weak), and a bootstrap interval over seeds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Aggregate {
     pub weak_acc: f64,
@@ -126,6 +147,7 @@ pub struct Aggregate {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct RunTimings {
     pub total_seconds: f64,
@@ -134,4 +156,8 @@ pub struct RunTimings {
     pub steps: u64,
     /// Mean wall time per optimiser step after the first.
     pub mean_step_ms: f64,
+    /// Wall time spent inside the method (`configure` and every `targets` call): the script's
+    /// share of the run.
+    #[serde(default)]
+    pub method_seconds: f64,
 }

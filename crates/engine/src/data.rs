@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use aar_domain::Digest;
-use aar_review_schemas::task::{SPLITS, TASK_FILE_NAME, TASK_SCHEMA_VERSION, TaskPack};
+use aar_review_schemas::task::{
+    ModelSpec, SPLITS, TASK_FILE_NAME, TASK_SCHEMA_VERSION, TaskPack, TrainDefaults,
+};
 use burn::prelude::*;
 use burn::tensor::TensorData;
 use safetensors::{Dtype, SafeTensors};
@@ -51,11 +53,13 @@ pub struct TaskData {
 impl TaskData {
     /// Loads `dir/task.json` and its data file.
     pub fn load(dir: &Path) -> Result<TaskData, EngineError> {
-        let read = |path: PathBuf| std::fs::read(&path).map_err(|source| EngineError::Io { path, source });
-        let meta = read(dir.join(TASK_FILE_NAME))?;
+        let read = |path: PathBuf, cap: u64| read_regular_file(&path, cap);
+        let meta = read(dir.join(TASK_FILE_NAME), MAX_TASK_JSON_BYTES)?;
         let meta: TaskPack = serde_json::from_slice(&meta)
             .map_err(|e| bad(dir, format!("{TASK_FILE_NAME} does not parse: {e}")))?;
-        let data = read(dir.join(&meta.data_file))?;
+        let data_path = aar_domain::BundlePath::parse(&meta.data_file)
+            .map_err(|e| bad(dir, format!("data_file `{}`: {e}", meta.data_file)))?;
+        let data = read(dir.join(data_path.as_str()), MAX_DATA_BYTES)?;
         TaskData::from_parts(meta, &data, dir.to_owned())
     }
 
@@ -72,9 +76,7 @@ impl TaskData {
         if digest.as_str() != meta.data_sha256 {
             return Err(fail(format!("{} does not match its data_sha256 (got {digest})", meta.data_file)));
         }
-        if meta.num_classes < 2 {
-            return Err(fail("num_classes must be at least 2".into()));
-        }
+        validate_meta(&meta).map_err(&fail)?;
         let tensors = SafeTensors::deserialize(data).map_err(|e| fail(format!("{}: {e}", meta.data_file)))?;
         let mut splits = BTreeMap::new();
         for split in SPLITS {
@@ -95,11 +97,6 @@ impl TaskData {
             }
             splits.insert(split, SplitData { n, x_weak, x_strong, y });
         }
-        for (split, min) in [("a", 1), ("b", 1), ("test", 1)] {
-            if splits[split].n < min {
-                return Err(fail(format!("split {split} is empty")));
-            }
-        }
         Ok(TaskData { meta, origin, splits })
     }
 
@@ -110,6 +107,115 @@ impl TaskData {
     pub fn num_classes(&self) -> usize {
         self.meta.num_classes as usize
     }
+}
+
+/// Bounds a pack must respect. They are checked on `task.json` alone, before any memory is
+/// allocated for the data or the models, so a pack cannot make the process abort on allocation or
+/// the training thread panic; they leave ample room for packs made from real models' embeddings.
+pub mod bounds {
+    /// Most classes (the one-hot labels take `n * num_classes` floats per split).
+    pub const MAX_CLASSES: u32 = 1000;
+    /// Widest input or hidden layer.
+    pub const MAX_WIDTH: u32 = 16_384;
+    /// Most hidden layers.
+    pub const MAX_HIDDEN_LAYERS: usize = 16;
+    /// Most weights in one model (with Adam's two moments, ~600 MB of f32 at the cap).
+    pub const MAX_PARAMETERS: u64 = 50_000_000;
+    pub const MAX_EPOCHS: u32 = 10_000;
+    pub const MAX_BATCH_SIZE: u32 = 1 << 20;
+    /// Largest learning rate (Adam's usual rates are 1e-4..1e-1).
+    pub const MAX_LEARNING_RATE: f64 = 10.0;
+    pub const MAX_WEIGHT_DECAY: f64 = 1.0;
+}
+
+/// The largest `task.json` and data file a pack may hold.
+const MAX_TASK_JSON_BYTES: u64 = 1 << 20;
+const MAX_DATA_BYTES: u64 = 4 << 30;
+
+/// Checks everything `task.json` says that does not need the data.
+fn validate_meta(meta: &TaskPack) -> Result<(), String> {
+    use bounds::*;
+    if !(2..=MAX_CLASSES).contains(&meta.num_classes) {
+        return Err(format!("num_classes is {}; it must be 2..={MAX_CLASSES}", meta.num_classes));
+    }
+    validate_model("weak", &meta.weak, meta.num_classes)?;
+    validate_model("strong", &meta.strong, meta.num_classes)?;
+    for split in SPLITS {
+        if meta.splits.get(split) == Some(0) {
+            return Err(format!("split {split} is empty; every split needs at least one example"));
+        }
+    }
+    Ok(())
+}
+
+fn validate_model(role: &str, spec: &ModelSpec, classes: u32) -> Result<(), String> {
+    use bounds::*;
+    if !(1..=MAX_WIDTH).contains(&spec.input_dim) {
+        return Err(format!("{role}.input_dim is {}; it must be 1..={MAX_WIDTH}", spec.input_dim));
+    }
+    if spec.hidden.len() > MAX_HIDDEN_LAYERS {
+        return Err(format!("{role}.hidden has {} layers; at most {MAX_HIDDEN_LAYERS}", spec.hidden.len()));
+    }
+    if let Some(width) = spec.hidden.iter().find(|&&w| !(1..=MAX_WIDTH).contains(&w)) {
+        return Err(format!("{role}.hidden holds a layer of width {width}; widths must be 1..={MAX_WIDTH}"));
+    }
+    let widths: Vec<u64> = std::iter::once(spec.input_dim)
+        .chain(spec.hidden.iter().copied())
+        .chain(std::iter::once(classes))
+        .map(u64::from)
+        .collect();
+    let parameters: u64 = widths.windows(2).map(|w| w[0] * w[1] + w[1]).sum();
+    if parameters > MAX_PARAMETERS {
+        return Err(format!("the {role} model would have {parameters} weights; at most {MAX_PARAMETERS}"));
+    }
+    validate_train(&format!("{role}.train"), &spec.train)
+}
+
+/// Checks training hyperparameters: a pack's defaults, or a run's overrides of them.
+pub fn validate_train(what: &str, train: &TrainDefaults) -> Result<(), String> {
+    use bounds::*;
+    if !(1..=MAX_EPOCHS).contains(&train.epochs) {
+        return Err(format!("{what}.epochs is {}; it must be 1..={MAX_EPOCHS}", train.epochs));
+    }
+    if !(1..=MAX_BATCH_SIZE).contains(&train.batch_size) {
+        return Err(format!("{what}.batch_size is {}; it must be 1..={MAX_BATCH_SIZE}", train.batch_size));
+    }
+    if !(train.learning_rate.is_finite()
+        && train.learning_rate > 0.0
+        && train.learning_rate <= MAX_LEARNING_RATE)
+    {
+        return Err(format!(
+            "{what}.learning_rate is {}; it must be above 0 and at most {MAX_LEARNING_RATE}",
+            train.learning_rate
+        ));
+    }
+    if !(train.weight_decay.is_finite() && (0.0..=MAX_WEIGHT_DECAY).contains(&train.weight_decay)) {
+        return Err(format!(
+            "{what}.weight_decay is {}; it must be 0..={MAX_WEIGHT_DECAY}",
+            train.weight_decay
+        ));
+    }
+    Ok(())
+}
+
+/// Reads a pack file: a regular file (a FIFO would block, a device never end), at most `cap` bytes.
+fn read_regular_file(path: &Path, cap: u64) -> Result<Vec<u8>, EngineError> {
+    use std::io::Read;
+    let io = |source| EngineError::Io { path: path.to_owned(), source };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    let folder = path.parent().unwrap_or(path);
+    if !meta.is_file() {
+        return Err(bad(folder, format!("{} is not a regular file", path.display())));
+    }
+    if meta.len() > cap {
+        return Err(bad(folder, format!("{} is {} bytes; at most {cap}", path.display(), meta.len())));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).map_err(io)?.take(cap + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > cap {
+        return Err(bad(folder, format!("{} grew past {cap} bytes while being read", path.display())));
+    }
+    Ok(bytes)
 }
 
 fn bad(origin: &Path, problem: String) -> EngineError {
@@ -176,15 +282,16 @@ impl SplitData {
     }
 }
 
-/// Lists the packs in `root` (one folder each), sorted by name.
-pub fn list_packs(root: &Path) -> Result<Vec<TaskData>, EngineError> {
+/// Loads every pack in `root` (one folder each, in name order). A bad pack does not hide the good
+/// ones: each folder gets its own result.
+pub fn list_packs(root: &Path) -> Result<Vec<(PathBuf, Result<TaskData, EngineError>)>, EngineError> {
     let entries =
         std::fs::read_dir(root).map_err(|source| EngineError::Io { path: root.to_owned(), source })?;
     let mut dirs: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.join(TASK_FILE_NAME).is_file())
+        .filter(|p| p.join(TASK_FILE_NAME).exists())
         .collect();
     dirs.sort();
-    dirs.iter().map(|d| TaskData::load(d)).collect()
+    Ok(dirs.into_iter().map(|dir| (dir.clone(), TaskData::load(&dir))).collect())
 }

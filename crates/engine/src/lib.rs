@@ -24,7 +24,10 @@ mod error;
 pub use data::{EvalSplit, TaskData};
 pub use device::{ComputeDevice, DeviceChoice};
 pub use error::EngineError;
-pub use method::{EpochContext, EpochTargets, StudentMethod, Vanilla};
+pub use method::{
+    EntryPoint, EpochContext, EpochTargets, MethodError, MethodErrorKind, StudentConfig, StudentMethod,
+    TaskInfo, Vanilla,
+};
 pub use progress::{CancelToken, Phase, ProgressEvent, ProgressSink};
 pub use protocol::{ProtocolRequest, run_protocol};
 

@@ -19,7 +19,9 @@ use burn::tensor::TensorData;
 
 use crate::data::{DeviceSplit, EvalSplit, TaskData};
 use crate::device::ComputeDevice;
-use crate::method::{EpochContext, EpochTargets, StudentMethod};
+use crate::method::{
+    EntryPoint, EpochContext, EpochTargets, MethodError, MethodErrorKind, StudentMethod, TaskInfo,
+};
 use crate::model::{Mlp, MlpConfig};
 use crate::progress::{CancelToken, Phase, ProgressEvent, ProgressSink};
 use crate::training::{Session, StepClock, Targets, accuracy, init_rng, probabilities, train};
@@ -52,12 +54,39 @@ pub fn run_protocol(
     }
     let task = request.task;
     let meta = &task.meta;
-    let student_train = request.student_train.clone().unwrap_or_else(|| meta.strong.train.clone());
+    let began = Instant::now();
+    let mut method_time = MethodTime::default();
+
+    // The method's own training settings come first: they decide how long the run is.
+    let info = TaskInfo {
+        name: meta.name.clone(),
+        num_classes: task.num_classes(),
+        num_examples: task.split("b").n,
+    };
+    let chosen = method_time
+        .time(|| method.configure(&info))
+        .map_err(|source| EngineError::Method { epoch: None, source })?;
+    let base = request.student_train.clone().unwrap_or_else(|| meta.strong.train.clone());
+    let student_train = TrainDefaults {
+        epochs: chosen.epochs.unwrap_or(base.epochs),
+        batch_size: chosen.batch_size.unwrap_or(base.batch_size),
+        learning_rate: chosen.learning_rate.unwrap_or(base.learning_rate),
+        weight_decay: chosen.weight_decay.unwrap_or(base.weight_decay),
+    };
+    crate::data::validate_train("student", &student_train).map_err(EngineError::InvalidConfig)?;
+    if chosen.rounds > MAX_ROUNDS {
+        return Err(EngineError::InvalidConfig(format!(
+            "the method asks for {} extra rounds; at most {MAX_ROUNDS}",
+            chosen.rounds
+        )));
+    }
+    let rounds = chosen.rounds;
     let total_epochs = request.seeds.len() as u64
-        * u64::from(meta.weak.train.epochs + meta.strong.train.epochs + student_train.epochs);
+        * (u64::from(meta.weak.train.epochs)
+            + u64::from(meta.strong.train.epochs)
+            + u64::from(student_train.epochs) * u64::from(1 + rounds));
     sink.event(&ProgressEvent::Started { total_epochs, seeds: request.seeds.len() });
 
-    let began = Instant::now();
     let train_device = request.device.device.clone().autodiff();
     let eval_device = request.device.device.clone();
     let classes = task.num_classes();
@@ -71,15 +100,16 @@ pub fn run_protocol(
     let mut clock = StepClock::default();
     let mut per_seed = Vec::with_capacity(request.seeds.len());
     for &seed in &request.seeds {
-        let mut session = Session { sink: &mut *sink, cancel, clock: &mut clock, seed };
+        let mut session = Session { sink: &mut *sink, cancel, clock: &mut clock, seed, epoch_offset: 0 };
+        let student =
+            StudentPlan { train: &student_train, rounds, method: &mut *method, time: &mut method_time };
         let outcome = run_seed(
             request,
-            &student_train,
+            student,
             &split_a,
             &split_b,
             &split_b_eval,
             &eval,
-            method,
             &mut session,
             &train_device,
         )?;
@@ -113,7 +143,7 @@ pub fn run_protocol(
         schema_version: RUN_SCHEMA_VERSION,
         task: meta.name.clone(),
         data_sha256: meta.data_sha256.clone(),
-        method: method_record,
+        method: MethodRecord { access_log: method.access_log().cloned(), ..method_record },
         eval_split: request.eval_split.as_str().to_owned(),
         device: DeviceRecord {
             requested: request.device.requested.as_str().to_owned(),
@@ -126,27 +156,60 @@ pub fn run_protocol(
             weak: record(&meta.weak, &meta.weak.train, "a (gold labels)"),
             ceiling: record(&meta.strong, &meta.strong.train, "b (gold labels)"),
             student: record(&meta.strong, &student_train, "b (teacher's soft labels, through the method)"),
+            student_rounds: rounds,
         },
         aggregate: stats::aggregate(&per_seed),
         per_seed,
-        timings: RunTimings { total_seconds, first_step_seconds: first, steps: clock.steps, mean_step_ms },
+        timings: RunTimings {
+            total_seconds,
+            first_step_seconds: first,
+            steps: clock.steps,
+            mean_step_ms,
+            method_seconds: method_time.seconds,
+        },
         started_at: request.started_at.clone(),
         finished_at: finished_at(),
     })
 }
 
+/// The most extra self-training rounds a method may ask for.
+pub const MAX_ROUNDS: u32 = 10;
+
+/// Wall time spent inside the method: the script's share of a run.
+#[derive(Debug, Default)]
+struct MethodTime {
+    seconds: f64,
+}
+
+impl MethodTime {
+    fn time<T>(&mut self, call: impl FnOnce() -> T) -> T {
+        let started = Instant::now();
+        let result = call();
+        self.seconds += started.elapsed().as_secs_f64();
+        result
+    }
+}
+
+/// How the student is trained: its config, the method's extra rounds, and the method itself.
+struct StudentPlan<'a> {
+    train: &'a TrainDefaults,
+    rounds: u32,
+    method: &'a mut dyn StudentMethod,
+    time: &'a mut MethodTime,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn run_seed(
     request: &ProtocolRequest<'_>,
-    student_train: &TrainDefaults,
+    plan: StudentPlan<'_>,
     split_a: &DeviceSplit,
     split_b: &DeviceSplit,
     split_b_eval: &DeviceSplit,
     eval: &DeviceSplit,
-    method: &mut dyn StudentMethod,
     session: &mut Session<'_>,
     device: &Device,
 ) -> Result<SeedOutcome, EngineError> {
+    let StudentPlan { train: student_train, rounds, method, time: method_time } = plan;
     let meta = &request.task.meta;
     let classes = request.task.num_classes();
     let n_b = split_b.y.dims()[0];
@@ -174,35 +237,61 @@ fn run_seed(
     let teacher_host: Vec<f32> = teacher_probs.to_data().try_to_vec::<f32>().expect("probabilities are f32");
     let teacher_on_train_device = teacher_probs.autodiff();
 
-    // 4. Student on B, towards what the method makes of the teacher's labels.
+    // 4. Student on B, towards what the method makes of the teacher's labels; then, for each
+    //    extra round the method asked for, a fresh student towards what it makes of the previous
+    //    round's predictions.
     let started = Instant::now();
     session.sink.event(&ProgressEvent::PhaseStarted {
         seed,
         phase: Phase::Student,
-        epochs: student_train.epochs,
+        epochs: student_train.epochs * (1 + rounds),
     });
-    let student = model_config(&meta.strong, classes).init(device, &mut init_rng(seed, Phase::Student));
     let needs_student = method.needs_student_predictions();
-    let mut next_targets = |epoch: u32, model: &Mlp| -> Result<Option<Targets>, EngineError> {
-        let student_host: Option<Vec<f32>> = needs_student.then(|| {
-            probabilities(&model.valid(), &split_b_eval.x_strong)
-                .to_data()
-                .try_to_vec::<f32>()
-                .expect("probabilities are f32")
-        });
-        let ctx = EpochContext {
-            epoch,
-            epochs: student_train.epochs,
-            num_classes: classes,
-            num_examples: n_b,
-            teacher: &teacher_host,
-            student: student_host.as_deref(),
-        };
-        let chosen = method.targets(&ctx).map_err(|message| EngineError::Method { epoch, message })?;
-        custom_targets(chosen, epoch, n_b, classes, &teacher_on_train_device, device)
+    let predict = |model: &Mlp| -> Vec<f32> {
+        probabilities(&model.valid(), &split_b_eval.x_strong)
+            .to_data()
+            .try_to_vec::<f32>()
+            .expect("probabilities are f32")
     };
-    let (student, student_curve) =
-        train(student, &split_b.x_strong, student_train, Phase::Student, session, &mut next_targets)?;
+    let mut student_curve = Vec::with_capacity((student_train.epochs * (1 + rounds)) as usize);
+    let mut previous_round: Option<Vec<f32>> = None;
+    let mut final_student = None;
+    for round in 0..=rounds {
+        // Every round starts from the same fresh initialisation: only the targets differ.
+        let student = model_config(&meta.strong, classes).init(device, &mut init_rng(seed, Phase::Student));
+        let mut next_targets = |epoch: u32, model: &Mlp| -> Result<Option<Targets>, EngineError> {
+            let student_host: Option<Vec<f32>> = match (needs_student, epoch, previous_round.take()) {
+                (false, _, _) => None,
+                // A new round sees what the previous one ended with, not its own initialisation.
+                (true, 0, Some(previous)) => Some(previous),
+                (true, _, _) => Some(predict(model)),
+            };
+            let ctx = EpochContext {
+                epoch,
+                epochs: student_train.epochs,
+                round,
+                rounds,
+                num_classes: classes,
+                num_examples: n_b,
+                teacher: &teacher_host,
+                student: student_host.as_deref(),
+            };
+            let chosen = method_time
+                .time(|| method.targets(&ctx))
+                .map_err(|source| EngineError::Method { epoch: Some(epoch), source })?;
+            custom_targets(chosen, epoch, n_b, classes, &teacher_on_train_device, device)
+        };
+        session.epoch_offset = round * student_train.epochs;
+        let (student, curve) =
+            train(student, &split_b.x_strong, student_train, Phase::Student, session, &mut next_targets)?;
+        student_curve.extend(curve);
+        if needs_student && round < rounds {
+            previous_round = Some(predict(&student));
+        }
+        final_student = Some(student);
+    }
+    session.epoch_offset = 0;
+    let student = final_student.expect("at least one round is trained");
     let student_acc = accuracy(&student.valid(), &eval.x_strong, &eval.y);
     let student_seconds = finish_phase(session, Phase::Student, student_acc, started);
 
@@ -253,7 +342,14 @@ fn custom_targets(
     teacher: &Tensor<2>,
     device: &Device,
 ) -> Result<Option<Targets>, EngineError> {
-    let invalid = |message: String| EngineError::Method { epoch, message };
+    let invalid = |message: String| EngineError::Method {
+        epoch: Some(epoch),
+        source: MethodError::new(
+            EntryPoint::Targets,
+            MethodErrorKind::BadOutput { what: "output".into() },
+            message,
+        ),
+    };
     match chosen {
         EpochTargets::Teacher => Ok(Some(Targets { probs: teacher.clone(), weights: None })),
         EpochTargets::Unchanged if epoch == 0 => {

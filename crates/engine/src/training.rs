@@ -42,6 +42,9 @@ pub(crate) struct Session<'a> {
     pub cancel: &'a CancelToken,
     pub clock: &'a mut StepClock,
     pub seed: u64,
+    /// Added to epoch numbers in progress events, so a student's extra rounds count on from the
+    /// first instead of starting again at 0.
+    pub epoch_offset: u32,
 }
 
 /// Trains `model` on `x` (`[n, d]`, on an autodiff device). `next_targets` is asked at the start
@@ -127,7 +130,12 @@ pub(crate) fn train(
             });
         }
         curve.push(mean);
-        session.sink.event(&ProgressEvent::EpochFinished { seed: session.seed, phase, epoch, loss: mean });
+        session.sink.event(&ProgressEvent::EpochFinished {
+            seed: session.seed,
+            phase,
+            epoch: session.epoch_offset + epoch,
+            loss: mean,
+        });
     }
     Ok((model, curve))
 }

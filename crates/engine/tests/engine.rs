@@ -6,8 +6,9 @@ use std::path::PathBuf;
 
 use aar_engine::progress::{Quiet, Recorder};
 use aar_engine::{
-    CancelToken, DeviceChoice, EngineError, EpochContext, EpochTargets, EvalSplit, ProgressEvent,
-    ProgressSink, ProtocolRequest, StudentMethod, TaskData, Vanilla, run_protocol,
+    CancelToken, DeviceChoice, EngineError, EntryPoint, EpochContext, EpochTargets, EvalSplit, MethodError,
+    MethodErrorKind, ProgressEvent, ProgressSink, ProtocolRequest, StudentMethod, TaskData, Vanilla,
+    run_protocol,
 };
 use aar_review_schemas::run::{MethodRecord, RunReport};
 use aar_review_schemas::task::{ModelSpec, SplitSizes, TASK_SCHEMA_VERSION, TaskPack, TrainDefaults};
@@ -17,6 +18,12 @@ use safetensors::{Dtype, tensor::TensorView};
 /// A small synthetic W2S pack: a 4-class label from a random linear map of a latent; the strong
 /// view is a clean embedding of the latent, the weak view a noisy half of it.
 fn tiny_pack(epochs: u32) -> TaskData {
+    let (meta, data) = tiny_pack_parts(epochs);
+    TaskData::from_parts(meta, &data, PathBuf::from("tiny")).unwrap()
+}
+
+/// The metadata and data bytes of [`tiny_pack`].
+fn tiny_pack_parts(epochs: u32) -> (TaskPack, Vec<u8>) {
     let sizes = SplitSizes { a: 96, b: 192, dev: 32, test: 128, private: 64 };
     let (latent, weak_dim, strong_dim, classes) = (6usize, 4usize, 12usize, 4usize);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
@@ -78,7 +85,7 @@ fn tiny_pack(epochs: u32) -> TaskData {
         data_file: "data.safetensors".into(),
         data_sha256: aar_domain::Digest::of(&data).to_string(),
     };
-    TaskData::from_parts(meta, &data, PathBuf::from("tiny")).unwrap()
+    (meta, data)
 }
 
 fn run(
@@ -199,13 +206,13 @@ impl StudentMethod for Broken {
     fn name(&self) -> String {
         "broken".into()
     }
-    fn targets(&mut self, ctx: &EpochContext<'_>) -> Result<EpochTargets, String> {
+    fn targets(&mut self, ctx: &EpochContext<'_>) -> Result<EpochTargets, MethodError> {
         let n = ctx.num_examples * ctx.num_classes;
         match self.0 {
             "short" => Ok(EpochTargets::Custom { targets: vec![0.25; n - 1], weights: None }),
             "not-probabilities" => Ok(EpochTargets::Custom { targets: vec![0.5; n], weights: None }),
             "unchanged-first" => Ok(EpochTargets::Unchanged),
-            _ => Err("the script threw".into()),
+            _ => Err(MethodError::new(EntryPoint::Targets, MethodErrorKind::Runtime, "the script threw")),
         }
     }
 }
@@ -235,8 +242,14 @@ impl StudentMethod for ConfidentOnly {
     fn needs_student_predictions(&self) -> bool {
         true
     }
-    fn targets(&mut self, ctx: &EpochContext<'_>) -> Result<EpochTargets, String> {
-        let student = ctx.student.ok_or("student predictions were asked for")?;
+    fn targets(&mut self, ctx: &EpochContext<'_>) -> Result<EpochTargets, MethodError> {
+        let student = ctx.student.ok_or_else(|| {
+            MethodError::new(
+                EntryPoint::Targets,
+                MethodErrorKind::Runtime,
+                "student predictions were asked for",
+            )
+        })?;
         assert_eq!(student.len(), ctx.num_examples * ctx.num_classes);
         let weights = ctx
             .teacher
@@ -263,6 +276,57 @@ fn corrupted_pack_data_is_refused() {
     meta.data_sha256 = "0".repeat(64);
     let err = TaskData::from_parts(meta, b"not safetensors", PathBuf::from("broken")).unwrap_err();
     assert!(err.to_string().contains("does not match its data_sha256"), "{err}");
+}
+
+/// Issue 6: a pack's task.json is checked before anything is allocated for it, so an absurd size
+/// is a clear refusal, not an aborted process or a panicked training thread.
+#[test]
+fn absurd_pack_metadata_is_refused_before_allocation() {
+    type Edit = fn(&mut TaskPack);
+    let cases: [(Edit, &str); 8] = [
+        (|m| m.num_classes = u32::MAX, "num_classes is 4294967295"),
+        (|m| m.strong.hidden = vec![200_000, 200_000], "strong.hidden holds a layer of width 200000"),
+        (|m| m.strong.hidden = vec![16_000, 16_000, 16_000], "would have"),
+        (|m| m.weak.hidden = vec![0], "weak.hidden holds a layer of width 0"),
+        (|m| m.weak.input_dim = 0, "weak.input_dim is 0"),
+        (|m| m.strong.train.batch_size = 0, "strong.train.batch_size is 0"),
+        (|m| m.weak.train.epochs = 0, "weak.train.epochs is 0"),
+        (|m| m.splits.private = 0, "split private is empty"),
+    ];
+    for (edit, expected) in cases {
+        let (mut meta, data) = tiny_pack_parts(1);
+        edit(&mut meta);
+        let err = TaskData::from_parts(meta, &data, PathBuf::from("bad")).unwrap_err();
+        assert!(err.to_string().contains(expected), "expected `{expected}` in: {err}");
+    }
+    let (mut meta, data) = tiny_pack_parts(1);
+    meta.strong.train.learning_rate = f64::NAN;
+    assert!(TaskData::from_parts(meta, &data, PathBuf::from("bad")).is_err(), "a NaN learning rate");
+}
+
+#[test]
+fn a_run_refuses_student_overrides_out_of_bounds() {
+    let task = tiny_pack(1);
+    let device = DeviceChoice::Cpu.resolve().unwrap();
+    let request = ProtocolRequest {
+        task: &task,
+        seeds: vec![42],
+        eval_split: EvalSplit::Test,
+        device: &device,
+        student_train: Some(TrainDefaults {
+            epochs: 0,
+            batch_size: 32,
+            learning_rate: 0.01,
+            weight_decay: 0.0,
+        }),
+        started_at: "2026-11-22T10:00:00Z".into(),
+    };
+    let method = MethodRecord { name: "vanilla".into(), code_sha256: None, submission_id: None };
+    let err =
+        run_protocol(&request, &mut Vanilla, method, &mut Quiet, &CancelToken::new(), &|| String::new())
+            .unwrap_err();
+    assert!(matches!(err, EngineError::InvalidConfig(_)), "{err}");
+    assert!(err.to_string().contains("student.epochs is 0"), "{err}");
 }
 
 /// The wgpu backend, on whatever adapter wgpu finds: a real GPU where there is one, Mesa's

@@ -505,44 +505,37 @@ fn wine() -> Pack {
 // ---------------------------------------------------------------------------------------------
 // latent
 
-const LATENT_N: usize = 4000;
-/// Dimensions of the latent `z ~ N(0, I)`.
-const LATENT_DIM: usize = 8;
-const LATENT_CLASSES: usize = 4;
-const LATENT_STRONG_DIM: usize = 32;
+/// The shape of a latent-knowledge pack: the bundled `latent`, or the large one benchmarks use.
+struct LatentShape {
+    classes: usize,
+    /// Dimensions of the latent `z ~ N(0, I)`.
+    latent_dim: usize,
+    strong_dim: usize,
+    weak_dim: usize,
+    weak_hidden: u32,
+    strong_hidden: u32,
+    epochs: u32,
+    splits: SplitSizes,
+}
+
 /// Noise on the strong embedding (each coordinate's signal has variance ~1).
 const LATENT_STRONG_NOISE: f64 = 0.1;
-const LATENT_WEAK_DIM: usize = 16;
 /// Noise on the weak projection: as large as its signal.
 const LATENT_WEAK_NOISE: f64 = 1.0;
 const LATENT_SEED: u64 = 0x1A7E_0700;
 
 fn latent() -> Pack {
-    let mut s = Stream::new(LATENT_SEED);
-    let head = s.normal_matrix(LATENT_CLASSES, LATENT_DIM); // label = argmax(head z)
-    let mut embed = s.normal_matrix(LATENT_STRONG_DIM, LATENT_DIM);
-    embed.data.iter_mut().for_each(|v| *v /= libm::sqrt(LATENT_DIM as f64));
-    let mut weak_map = s.normal_matrix(LATENT_WEAK_DIM, LATENT_DIM);
-    weak_map.data.iter_mut().for_each(|v| *v /= libm::sqrt(LATENT_DIM as f64));
-    let z = s.normal_matrix(LATENT_N, LATENT_DIM);
-    let logits = z.times_transposed(&head);
-    let y: Vec<i32> = (0..LATENT_N)
-        .map(|i| {
-            let r = logits.row(i);
-            let mut best = 0;
-            for c in 1..LATENT_CLASSES {
-                if r[c] > r[best] {
-                    best = c;
-                }
-            }
-            best as i32
-        })
-        .collect();
-    let mut strong = z.times_transposed(&embed);
-    strong.add_noise(LATENT_STRONG_NOISE, &mut s);
-    let mut weak = z.times_transposed(&weak_map);
-    weak.add_noise(LATENT_WEAK_NOISE, &mut s);
-    let t = task(
+    let shape = LatentShape {
+        classes: 4,
+        latent_dim: 8,
+        strong_dim: 32,
+        weak_dim: 16,
+        weak_hidden: 32,
+        strong_hidden: 64,
+        epochs: 30,
+        splits: sizes(500, 1500, 500, 1000, 500),
+    };
+    let t = task_for(
         "latent",
         "Synthetic latent knowledge: a pretrained-like embedding vs. a noisy projection",
         "A synthetic family (4,000 examples, 4 classes) modelled on W2S with frozen LLM embeddings. \
@@ -555,10 +548,82 @@ fn latent() -> Pack {
          between teacher and ceiling. Fine as a smoke test; a method's gain here is no evidence \
          that it works on real models.",
         &["c0", "c1", "c2", "c3"],
-        false,
-        spec(LATENT_WEAK_DIM, &[32], 30, 64, 3e-3, 1e-4),
-        spec(LATENT_STRONG_DIM, &[64], 30, 64, 1e-3, 1e-4),
-        sizes(500, 1500, 500, 1000, 500),
+        &shape,
     );
+    latent_pack(t, &shape)
+}
+
+/// A pack of embedding size with 20,000 examples in split b, for measuring what a method's
+/// script costs next to training at realistic scale (BENCHMARKS.md). Not bundled: write it with
+/// `aar-taskgen --bench --out DIR` and point `AAR_REVIEW_TASKS` at DIR.
+pub fn latent_large() -> Pack {
+    let shape = LatentShape {
+        classes: 10,
+        latent_dim: 16,
+        strong_dim: 256,
+        weak_dim: 64,
+        weak_hidden: 64,
+        strong_hidden: 256,
+        epochs: 10,
+        splits: sizes(4000, 20000, 2000, 4000, 2000),
+    };
+    let names = ["c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9"];
+    let t = task_for(
+        "latent-20k",
+        "Synthetic latent knowledge at embedding scale (benchmark pack)",
+        "The `latent` family at the scale of W2S on frozen LLM embeddings: 32,000 examples (20,000 \
+         in split b), 10 classes, a 256-dimensional strong view and a 64-dimensional weak view. \
+         Made for benchmarks of the method sandbox's cost next to training; not bundled.",
+        &names,
+        &shape,
+    );
+    latent_pack(t, &shape)
+}
+
+fn task_for(
+    name: &str,
+    title: &str,
+    description: &str,
+    class_names: &[&str],
+    shape: &LatentShape,
+) -> TaskPack {
+    task(
+        name,
+        title,
+        description,
+        class_names,
+        false,
+        spec(shape.weak_dim, &[shape.weak_hidden], shape.epochs, 64, 3e-3, 1e-4),
+        spec(shape.strong_dim, &[shape.strong_hidden], shape.epochs, 64, 1e-3, 1e-4),
+        shape.splits.clone(),
+    )
+}
+
+fn latent_pack(t: TaskPack, shape: &LatentShape) -> Pack {
+    let n = total(&shape.splits);
+    let mut s = Stream::new(LATENT_SEED);
+    let head = s.normal_matrix(shape.classes, shape.latent_dim); // label = argmax(head z)
+    let mut embed = s.normal_matrix(shape.strong_dim, shape.latent_dim);
+    embed.data.iter_mut().for_each(|v| *v /= libm::sqrt(shape.latent_dim as f64));
+    let mut weak_map = s.normal_matrix(shape.weak_dim, shape.latent_dim);
+    weak_map.data.iter_mut().for_each(|v| *v /= libm::sqrt(shape.latent_dim as f64));
+    let z = s.normal_matrix(n, shape.latent_dim);
+    let logits = z.times_transposed(&head);
+    let y: Vec<i32> = (0..n)
+        .map(|i| {
+            let r = logits.row(i);
+            let mut best = 0;
+            for c in 1..shape.classes {
+                if r[c] > r[best] {
+                    best = c;
+                }
+            }
+            best as i32
+        })
+        .collect();
+    let mut strong = z.times_transposed(&embed);
+    strong.add_noise(LATENT_STRONG_NOISE, &mut s);
+    let mut weak = z.times_transposed(&weak_map);
+    weak.add_noise(LATENT_WEAK_NOISE, &mut s);
     assemble(t, weak, strong, y, Prep { split_seed: LATENT_SEED ^ 0xFFFF, weak_noise: None, min_sd: 0.0 })
 }

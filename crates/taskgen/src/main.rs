@@ -3,13 +3,15 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: aar-taskgen --out <dir>\n\nWrites <dir>/<name>/task.json and \
-<dir>/<name>/data.safetensors for every bundled task pack (deterministic: same bytes every run).";
+const USAGE: &str = "usage: aar-taskgen [--bench] --out <dir>\n\nWrites <dir>/<name>/task.json and \
+<dir>/<name>/data.safetensors for every bundled task pack (deterministic: same bytes every run).\n\
+With --bench, writes only the large benchmark pack `latent-20k` (not bundled).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let out = match args.as_slice() {
-        [flag, dir] if flag == "--out" => PathBuf::from(dir),
+    let (bench, out) = match args.as_slice() {
+        [flag, dir] if flag == "--out" => (false, PathBuf::from(dir)),
+        [bench, flag, dir] if bench == "--bench" && flag == "--out" => (true, PathBuf::from(dir)),
         [flag] if flag == "--help" || flag == "-h" => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -19,7 +21,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match aar_taskgen::write_all(&out) {
+    let written = if bench {
+        let pack = aar_taskgen::latent_large();
+        pack.write_into(&out).map(|()| vec![pack.task.name.clone()])
+    } else {
+        aar_taskgen::write_all(&out)
+    };
+    match written {
         Ok(names) => {
             for name in names {
                 println!("wrote {}", out.join(name).display());
