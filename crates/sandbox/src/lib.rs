@@ -1,0 +1,55 @@
+//! The method sandbox: runs a submission's `method.rhai` behind the engine's
+//! [`StudentMethod`](aar_domain::StudentMethod) boundary as a [`RhaiMethod`].
+//!
+//! # Threat model
+//!
+//! A method is written by an AI agent whose score depends on it, and the W2S record shows such
+//! agents game scores (reading labels off the scoring server, executing the code under test,
+//! ignoring the teacher). The sandbox therefore treats the script, and everything it returns, as
+//! hostile:
+//!
+//! - **Nothing to reach.** A method sees `task` (name, class count, size of split B) and `ctx`
+//!   (epoch counters, the teacher's soft labels and the student's predictions on split B). The
+//!   host API has no path to gold labels of any split, to inputs, to the test, dev or private
+//!   splits, to files, the network, processes, the environment, other submissions or clocks:
+//!   Rhai is built without its clock (`no_time`), modules are off and their resolver finds
+//!   nothing, `eval` is disabled, `print`/`debug` go to the run's log, and no randomness exists.
+//! - **Probing is stopped and recorded.** Reading a property `ctx` or `task` do not have
+//!   (`ctx.gold`, `ctx["labels"]`, `task.test`) or calling a function the API does not have
+//!   (`gold()`) is a [`Forbidden`](aar_domain::MethodErrorKind::Forbidden) error, and `try` is
+//!   disabled, so a refused access cannot be caught to probe on. Every property read and host
+//!   call is counted, and every refusal or failure kept with its line and column, in the
+//!   [`AccessLog`](aar_domain::AccessLog).
+//! - **Bounded.** Operations, call depth, expression depth, string, array and map sizes, host
+//!   work and wall-clock time (per call and per run, on a [`Clock`] passed in) are capped
+//!   ([`SandboxLimits`]); `configure` may only ask for training settings within
+//!   [`ConfigBounds`]. Breaking a limit stops the method with one error naming it.
+//! - **Output is checked before it reaches burn.** Targets must be `n x k`, finite,
+//!   non-negative, rows summing to 1; weights finite, non-negative and not all zero.
+//! - **Deterministic.** The same method bytes and inputs give bit-identical targets: there is
+//!   no clock, randomness or hash-order dependence a script can observe.
+//!
+//! What the sandbox does not stop:
+//!
+//! - A method that ignores the teacher (predicts the majority class, or elicits labels from the
+//!   student alone) is legal here; the teacher-noise ablation is what exposes it.
+//! - Memory is bounded per value (Rhai's size limits) and per call's host work, not as a total.
+//!   Rhai checks a map's size when a method is called on it, not when an entry is added by
+//!   `m[key] = value`, so a loop adding large values under new keys can allocate (operations /
+//!   ~5) x (largest value) before a deadline stops it. A hard cap needs the method in a child
+//!   process under a memory rlimit.
+//!
+//! Rhai's size limits have a cost: growing an array element by element re-measures it each time,
+//! so per-row loops that `push` are O(n²). The host functions in the method API are vectorised so
+//! that methods need no such loops (docs/method-api.md).
+
+mod api;
+mod context;
+mod host;
+mod limits;
+mod matrix;
+mod output;
+mod state;
+
+pub use host::{DEFAULT_FILE, MethodEnv, MethodInfo, RhaiMethod, check_method};
+pub use limits::{Clock, ConfigBounds, SandboxLimits};
