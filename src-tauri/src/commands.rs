@@ -141,6 +141,12 @@ pub async fn list_runs(backend: State<'_, Backend>, limit: u32) -> Result<Vec<Ru
     backend.api().await?.runs(limit).await
 }
 
+/// The stored runs of one submission's own method, newest first.
+#[tauri::command]
+pub async fn submission_runs(backend: State<'_, Backend>, id: String) -> Result<Vec<RunSummary>, ApiError> {
+    backend.api().await?.submission_runs(&id).await
+}
+
 #[tauri::command]
 pub async fn run_detail(backend: State<'_, Backend>, id: String) -> Result<RunDetail, ApiError> {
     backend.api().await?.run_detail(&id).await

@@ -32,6 +32,7 @@ fn main() {
             commands::list_tasks,
             commands::list_runs,
             commands::run_detail,
+            commands::submission_runs,
             commands::start_run,
             commands::cancel_run,
         ])

@@ -1,6 +1,7 @@
 //! Transport types: what front ends receive, as camelCase JSON. TypeScript declarations are
 //! generated from these types (see [`crate::typescript_bindings`]) so the UI cannot drift.
 
+use aar_review_schemas::run::RunReport;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -321,6 +322,17 @@ pub struct TaskSummary {
     pub origin: String,
 }
 
+/// A task pack that could not be loaded; the other packs stay usable.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskProblem {
+    /// The pack's name (from its task.json, or its folder's name when that cannot be read).
+    pub pack: String,
+    /// Where it was loaded from.
+    pub origin: String,
+    pub problem: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ModelView {
@@ -332,10 +344,39 @@ pub struct ModelView {
     pub weight_decay: f64,
 }
 
+/// Which method a re-run trains the student with.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum MethodSource {
+    /// The built-in vanilla student (cross-entropy on the teacher's soft labels).
+    Vanilla,
+    /// A stored submission's own method, run in the sandbox from its exact stored bytes.
+    Submission { id: String },
+    /// A method file on disk (a reference method, or one being written).
+    File { path: String },
+}
+
+/// What `check-method` found in a method file that parses and validates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MethodCheck {
+    pub path: String,
+    pub code_sha256: String,
+    pub has_configure: bool,
+    /// Whether it reads `ctx.student` (each epoch then costs an extra pass over split B).
+    pub needs_student_predictions: bool,
+    /// The functions the script defines.
+    pub functions: Vec<String>,
+}
+
 /// What to re-run.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RunRequest {
+    /// The method; the built-in vanilla student when absent.
+    #[serde(default)]
+    #[ts(optional)]
+    pub method: Option<MethodSource>,
     pub task: String,
     /// How many seeds, counted up from `firstSeed`.
     pub seeds: u32,
@@ -365,80 +406,41 @@ pub struct RunSummary {
     pub total_seconds: f64,
     pub finished_at: String,
     pub created_by: String,
+    /// The submission whose method ran, if it was one.
+    pub submission_id: Option<String>,
 }
 
-/// A stored run in full: what the run view shows.
+/// A stored run in full: its list summary and the report itself (the file format,
+/// `review-schemas/schemas/run-report.schema.json`, snake_case as stored).
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RunDetail {
     pub summary: RunSummary,
-    /// `auto`, `gpu` or `cpu`, as asked; `summary.backend` and `summary.adapter` say what ran.
-    pub requested_device: String,
-    pub data_sha256: String,
-    /// sha256 of the method's code; none for the built-in vanilla method.
-    pub code_sha256: Option<String>,
-    pub submission_id: Option<String>,
-    pub engine_version: String,
-    /// Weak teacher, strong ceiling and strong student, in that order.
-    pub models: Vec<RunModelView>,
-    pub per_seed: Vec<RunSeedView>,
-    pub aggregate: RunAggregateView,
-    pub timings: RunTimingsView,
-    pub started_at: String,
+    pub report: RunReport,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+/// Two stored runs compared seed by seed (same pack, split and seeds): the method against a
+/// baseline, usually vanilla. Not yet shown by the desktop app, so it has no TypeScript type.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RunModelView {
-    /// `weak`, `ceiling` or `student`.
-    pub role: String,
-    /// The split and labels it learned from, e.g. `a (gold)`.
-    pub trained_on: String,
-    pub input_dim: u32,
-    pub hidden: Vec<u32>,
-    pub epochs: u32,
-    pub batch_size: u32,
-    pub learning_rate: f64,
-    pub weight_decay: f64,
+pub struct RunComparison {
+    pub method: RunSummary,
+    pub baseline: RunSummary,
+    pub seeds: Vec<SeedPair>,
+    /// Paired t-test on the per-seed PGR differences (method − baseline).
+    pub pgr: Option<aar_domain::PairedTest>,
+    /// Paired t-test on the per-seed student accuracy differences.
+    pub student_acc: Option<aar_domain::PairedTest>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RunSeedView {
+pub struct SeedPair {
     pub seed: u64,
-    pub weak_acc: f64,
-    pub ceiling_acc: f64,
-    pub student_acc: f64,
-    /// None where the ceiling does not beat the teacher.
-    pub pgr: Option<f64>,
-    /// Mean training loss per epoch.
-    pub weak_loss: Vec<f64>,
-    pub ceiling_loss: Vec<f64>,
-    pub student_loss: Vec<f64>,
-    pub seconds: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct RunAggregateView {
-    pub weak_acc: f64,
-    pub ceiling_acc: f64,
-    pub student_acc: f64,
-    pub pgr: Option<f64>,
-    pub pgr_se: Option<f64>,
-    /// 95% bootstrap interval over seeds, `[low, high]`.
-    pub pgr_ci95: Option<Vec<f64>>,
-    pub seeds_without_gap: Vec<u64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct RunTimingsView {
-    pub total_seconds: f64,
-    /// The first optimiser step, kernel compilation included: the cold start.
-    pub first_step_seconds: f64,
-    pub steps: u64,
-    pub mean_step_ms: f64,
+    pub method_pgr: Option<f64>,
+    pub baseline_pgr: Option<f64>,
+    pub method_student_acc: f64,
+    pub baseline_student_acc: f64,
 }
 
 /// Progress of a run in flight, as the window receives it.

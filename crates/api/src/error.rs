@@ -15,6 +15,9 @@ pub enum ErrorCode {
     Storage,
     /// The user stopped a long operation.
     Cancelled,
+    /// A re-run failed: the method did not compile, broke a sandbox rule, threw or returned
+    /// values the engine refuses, or training diverged. Only its audit entry was stored.
+    RunFailed,
 }
 
 /// An error as every front end receives it: a code and a message that names the problem.
@@ -24,11 +27,28 @@ pub enum ErrorCode {
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
+    /// Where in a file the problem is, when it is in one (a method's line and column), so a
+    /// front end can show the line.
+    pub location: Option<SourceLocation>,
+}
+
+/// A line and column (1-based) in a file of a submission or on disk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceLocation {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
 }
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
-        ApiError { code, message: message.into() }
+        ApiError { code, message: message.into(), location: None }
+    }
+
+    pub fn at(mut self, location: Option<SourceLocation>) -> ApiError {
+        self.location = location;
+        self
     }
 
     pub fn invalid(message: impl Into<String>) -> ApiError {
@@ -40,9 +60,9 @@ impl From<aar_store::StoreError> for ApiError {
     fn from(e: aar_store::StoreError) -> ApiError {
         use aar_store::StoreError as E;
         let code = match &e {
-            E::NotFound(_) => ErrorCode::NotFound,
+            E::NotFound { .. } => ErrorCode::NotFound,
             E::Ambiguous { .. } => ErrorCode::Ambiguous,
-            E::UnsupportedUrl(_) => ErrorCode::InvalidInput,
+            E::UnsupportedUrl(_) | E::BadLocation(_) => ErrorCode::InvalidInput,
             E::Database(_) | E::Migrate(_) | E::Io { .. } | E::Corrupt(_) => ErrorCode::Storage,
         };
         ApiError::new(code, e.to_string())

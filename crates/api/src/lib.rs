@@ -9,19 +9,24 @@ pub mod diff;
 pub mod dto;
 mod error;
 mod import;
+mod methods;
 pub mod progress;
 mod runs;
 mod views;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use aar_domain::{FileRole, IdPrefix, SubmissionId, Timestamp};
 use aar_store::{ListFilter, Store, WriteContext};
 
 pub use aar_engine::{CancelToken, Phase, ProgressEvent, ProgressSink};
+/// What a sandboxed method touched, as the run report keeps it.
+pub use aar_review_schemas::method::AccessLog;
 pub use aar_review_schemas::run::RunReport;
-pub use error::{ApiError, ApiResult, ErrorCode};
+/// The audit chain's check crosses the API as the store reports it (one type, no copy).
+pub use aar_store::{AuditVerification, BrokenLink};
+pub use error::{ApiError, ApiResult, ErrorCode, SourceLocation};
 pub use runs::{FIRST_SEED, TASKS_ENV};
 
 use dto::*;
@@ -51,6 +56,29 @@ pub fn default_actor() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
+/// A reviewer name fit for the audit log: not empty, not padded, one line, of a sane length.
+fn validate_actor(actor: String) -> ApiResult<String> {
+    const MAX: usize = 100;
+    let problem = if actor.trim().is_empty() {
+        Some("is empty".to_owned())
+    } else if actor.trim() != actor {
+        Some("starts or ends with whitespace".to_owned())
+    } else if actor.chars().any(char::is_control) {
+        Some("contains a control character".to_owned())
+    } else if actor.chars().count() > MAX {
+        Some(format!("is longer than {MAX} characters"))
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(ApiError::invalid(format!(
+            "the reviewer name `{}` {problem}; give a name with --as or AAR_REVIEW_USER",
+            actor.escape_debug()
+        ))),
+        None => Ok(actor),
+    }
+}
+
 /// The review service: a store, the acting reviewer and a clock.
 #[derive(Clone)]
 pub struct Api {
@@ -68,16 +96,12 @@ impl std::fmt::Debug for Api {
 }
 
 impl Api {
-    /// Opens the database at `location`: a SQLite file path, or a `sqlite:`/`postgres:` URL.
+    /// Opens the database at `location`: a SQLite file path, or a `sqlite:`/`postgres:` URL
+    /// (anything else with a `scheme://` is refused before the disk is touched). `actor` is who
+    /// the audit log records for every write.
     pub async fn open(location: &str, actor: String, clock: Clock) -> ApiResult<Api> {
-        let is_url = location.starts_with("sqlite:")
-            || location.starts_with("postgres:")
-            || location.starts_with("postgresql:");
-        let store = if is_url {
-            Store::open(location).await?
-        } else {
-            Store::open_sqlite(Path::new(location)).await?
-        };
+        let actor = validate_actor(actor)?;
+        let store = Store::open(location).await?;
         let shown = aar_store::redact(location);
         Ok(Api { store, location: shown, actor, clock, active_runs: Default::default() })
     }
@@ -152,6 +176,10 @@ impl Api {
     /// One file of a submission, by path.
     pub async fn file(&self, id: &str, path: &str) -> ApiResult<FileContent> {
         let id = self.resolve(id).await?;
+        // Written as in the bundle (`./notes.md`, `src\\a.py`): the same normal form as stored.
+        let path = aar_domain::BundlePath::parse(path)
+            .map_err(|e| ApiError::invalid(format!("`{path}` is not a file path in a submission: {e}")))?;
+        let path = path.as_str();
         let files = self.store.files(&id).await?;
         let meta = files.iter().find(|f| f.path == path).ok_or_else(|| {
             ApiError::new(ErrorCode::NotFound, format!("submission {} has no file `{path}`", id.short()))
@@ -193,11 +221,18 @@ impl Api {
 
     /// The task packs a run can use.
     pub fn tasks(&self) -> ApiResult<Vec<TaskSummary>> {
-        Ok(runs::load_tasks()?.iter().map(runs::summary).collect())
+        Ok(runs::TaskCatalog::load().packs.iter().map(runs::summary).collect())
     }
 
-    /// Re-runs the W2S protocol with the built-in vanilla method and stores the report. Runs on a
-    /// blocking thread; progress goes to `sink`, and `cancel` stops it between two steps.
+    /// The task packs that could not be loaded (a bad pack under `$AAR_REVIEW_TASKS`, a name
+    /// clash), each with its problem. The good packs stay usable.
+    pub fn task_problems(&self) -> Vec<TaskProblem> {
+        runs::TaskCatalog::load().problems
+    }
+
+    /// Re-runs the W2S protocol with the requested method (vanilla, a stored submission's, or a
+    /// file) and stores the report. Runs on a blocking thread; progress goes to `sink`, and
+    /// `cancel` stops it between two steps. A failed method stores only its audit entry.
     pub async fn run(
         &self,
         request: RunRequest,
@@ -221,7 +256,7 @@ impl Api {
             .register(ticket)
             .ok_or_else(|| ApiError::invalid(format!("a run with ticket `{ticket}` is already in flight")))?;
         let (summary, report) = self.run(request, sink, active.token.clone()).await?;
-        Ok(runs::detail(summary, &report))
+        Ok(RunDetail { summary, report })
     }
 
     /// Asks the run registered under `ticket` to stop (it ends with [`ErrorCode::Cancelled`]).
@@ -233,13 +268,37 @@ impl Api {
     /// A stored run in full (id or unambiguous prefix).
     pub async fn run_detail(&self, id: &str) -> ApiResult<RunDetail> {
         let row = self.store.run(&IdPrefix::parse(id)?).await?;
-        let report = runs::parse_report(&row)?;
-        Ok(runs::detail(runs::run_summary(&row), &report))
+        Ok(RunDetail { summary: runs::run_summary(&row), report: runs::parse_report(&row)? })
+    }
+
+    /// The stored runs of one submission's method, newest first.
+    pub async fn submission_runs(&self, id: &str) -> ApiResult<Vec<RunSummary>> {
+        let id = self.resolve(id).await?;
+        Ok(self.store.runs_of_submission(&id).await?.iter().map(runs::run_summary).collect())
+    }
+
+    /// Parses and validates a method file without training: syntax (with line and column), the
+    /// required `targets(ctx)`, forbidden language features.
+    pub fn check_method(&self, path: &std::path::Path) -> ApiResult<MethodCheck> {
+        methods::check(path)
     }
 
     /// The newest `limit` stored runs, newest first.
     pub async fn runs(&self, limit: u32) -> ApiResult<Vec<RunSummary>> {
         Ok(self.store.runs(limit).await?.iter().map(runs::run_summary).collect())
+    }
+
+    /// Compares two stored runs seed by seed (a method against a baseline on the same pack,
+    /// split and seeds), with paired t-tests on the PGR and student accuracy differences.
+    pub async fn compare_runs(&self, method: &str, baseline: &str) -> ApiResult<RunComparison> {
+        let load = |id: &str| {
+            let id = id.to_owned();
+            async move {
+                let row = self.store.run(&IdPrefix::parse(&id)?).await?;
+                Ok::<_, ApiError>((runs::run_summary(&row), runs::parse_report(&row)?))
+            }
+        };
+        runs::compare(load(method).await?, load(baseline).await?)
     }
 
     /// The full report of a stored run (id or unambiguous prefix).
@@ -264,6 +323,11 @@ impl Api {
             .collect())
     }
 
+    /// Walks the audit log's hash chain; the first broken link, if any, is in the result.
+    pub async fn verify_audit(&self) -> ApiResult<AuditVerification> {
+        Ok(self.store.verify_audit().await?)
+    }
+
     /// Row counts of every table (for tests and diagnostics).
     pub async fn table_counts(&self) -> ApiResult<std::collections::BTreeMap<&'static str, i64>> {
         Ok(self.store.table_counts().await?)
@@ -286,6 +350,7 @@ pub(crate) fn role_order(role: FileRole) -> u8 {
 
 /// TypeScript declarations of every transport type, as checked in at `ui/src/lib/bindings.ts`.
 pub fn typescript_bindings() -> String {
+    use aar_review_schemas::{method, run};
     use ts_rs::{Config, TS};
     let cfg = Config::new().with_large_int("number");
     let decls = [
@@ -317,14 +382,31 @@ pub fn typescript_bindings() -> String {
         ListQuery::decl(&cfg),
         StoreInfo::decl(&cfg),
         TaskSummary::decl(&cfg),
+        TaskProblem::decl(&cfg),
         ModelView::decl(&cfg),
+        MethodSource::decl(&cfg),
+        MethodCheck::decl(&cfg),
+        SourceLocation::decl(&cfg),
         RunRequest::decl(&cfg),
         RunSummary::decl(&cfg),
         RunDetail::decl(&cfg),
-        RunModelView::decl(&cfg),
-        RunSeedView::decl(&cfg),
-        RunAggregateView::decl(&cfg),
-        RunTimingsView::decl(&cfg),
+        RunReport::decl(&cfg),
+        run::MethodRecord::decl(&cfg),
+        run::DeviceRecord::decl(&cfg),
+        run::ProtocolConfigRecord::decl(&cfg),
+        run::ModelRecord::decl(&cfg),
+        run::SeedOutcome::decl(&cfg),
+        run::Curves::decl(&cfg),
+        run::PhaseSeconds::decl(&cfg),
+        run::Aggregate::decl(&cfg),
+        run::RunTimings::decl(&cfg),
+        method::AccessLog::decl(&cfg),
+        method::Incident::decl(&cfg),
+        method::OutputLine::decl(&cfg),
+        method::EntryPoint::decl(&cfg),
+        method::SourcePosition::decl(&cfg),
+        method::Limit::decl(&cfg),
+        method::MethodErrorKind::decl(&cfg),
         RunProgress::decl(&cfg),
     ];
     let mut out = String::from(

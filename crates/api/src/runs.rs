@@ -2,19 +2,17 @@
 
 use std::path::PathBuf;
 
-use aar_domain::Digest;
 use aar_engine::data::list_packs;
-use aar_engine::{CancelToken, DeviceChoice, EvalSplit, ProgressSink, ProtocolRequest, TaskData, Vanilla};
-use aar_review_schemas::run::{MethodRecord, RunReport};
+use aar_engine::{CancelToken, DeviceChoice, EvalSplit, ProgressSink, ProtocolRequest, TaskData};
+use aar_review_schemas::run::RunReport;
 use aar_review_schemas::task::{TASK_FILE_NAME, TaskPack};
 use aar_store::{RunRow, Store, WriteContext};
 use include_dir::{Dir, include_dir};
 
 use crate::dto::{
-    ModelView, RunAggregateView, RunDetail, RunModelView, RunRequest, RunSeedView, RunSummary,
-    RunTimingsView, TaskSummary,
+    MethodSource, ModelView, RunComparison, RunRequest, RunSummary, SeedPair, TaskProblem, TaskSummary,
 };
-use crate::{ApiError, ApiResult, Clock, ErrorCode};
+use crate::{ApiError, ApiResult, Clock, ErrorCode, methods};
 
 /// The bundled task packs, embedded so every install can re-run without the source tree.
 static BUNDLED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../tasks");
@@ -25,24 +23,92 @@ pub const TASKS_ENV: &str = "AAR_REVIEW_TASKS";
 /// The first of the pre-registered seeds: the AAR system scored students on seeds 42..46.
 pub const FIRST_SEED: u64 = 42;
 
-/// Every available pack: the bundled ones, then those under `$AAR_REVIEW_TASKS`.
-pub(crate) fn load_tasks() -> ApiResult<Vec<TaskData>> {
-    let mut tasks = Vec::new();
-    for dir in BUNDLED.dirs() {
-        let Some(meta) = dir.get_file(dir.path().join(TASK_FILE_NAME)) else { continue };
-        let meta: TaskPack = serde_json::from_slice(meta.contents())
-            .map_err(|e| storage(format!("bundled task {}: {e}", dir.path().display())))?;
-        let data = dir
-            .get_file(dir.path().join(&meta.data_file))
-            .ok_or_else(|| storage(format!("bundled task {} has no {}", meta.name, meta.data_file)))?;
-        let origin = PathBuf::from("bundled").join(dir.path());
-        tasks.push(TaskData::from_parts(meta, data.contents(), origin).map_err(engine_error)?);
+/// The most seeds one run may ask for (each seed trains three models).
+pub const MAX_SEEDS: u32 = 1000;
+
+/// The task packs a run can use, and the packs that could not be loaded, each with its problem.
+pub(crate) struct TaskCatalog {
+    pub packs: Vec<TaskData>,
+    pub problems: Vec<TaskProblem>,
+}
+
+impl TaskCatalog {
+    /// The bundled packs, then those under `$AAR_REVIEW_TASKS`. One bad pack is reported by
+    /// name and leaves the others usable; a pack named like one already loaded (a bundled pack
+    /// above all: verification relies on them) is refused rather than listed twice or shadowed.
+    pub(crate) fn load() -> TaskCatalog {
+        let mut catalog = TaskCatalog { packs: Vec::new(), problems: Vec::new() };
+        for dir in BUNDLED.dirs() {
+            let origin = PathBuf::from("bundled").join(dir.path());
+            let loaded = bundled_pack(dir, &origin);
+            catalog.add(origin, loaded);
+        }
+        if let Some(extra) = std::env::var_os(TASKS_ENV) {
+            let root = PathBuf::from(extra);
+            match list_packs(&root) {
+                Ok(packs) => packs.into_iter().for_each(|(dir, loaded)| catalog.add(dir, loaded)),
+                Err(e) => catalog.problems.push(TaskProblem {
+                    pack: root.display().to_string(),
+                    origin: format!("${TASKS_ENV}"),
+                    problem: e.to_string(),
+                }),
+            }
+        }
+        catalog.packs.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
+        catalog
     }
-    if let Some(extra) = std::env::var_os(TASKS_ENV) {
-        tasks.extend(list_packs(&PathBuf::from(extra)).map_err(engine_error)?);
+
+    fn add(&mut self, origin: PathBuf, loaded: Result<TaskData, aar_engine::EngineError>) {
+        let folder = origin.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        match loaded {
+            Ok(pack) => match self.packs.iter().find(|p| p.meta.name == pack.meta.name) {
+                Some(first) => self.problems.push(TaskProblem {
+                    pack: pack.meta.name.clone(),
+                    origin: origin.display().to_string(),
+                    problem: format!(
+                        "its name is taken by the pack at {}; rename it in its task.json",
+                        first.origin.display()
+                    ),
+                }),
+                None => self.packs.push(pack),
+            },
+            Err(e) => self.problems.push(TaskProblem {
+                pack: folder,
+                origin: origin.display().to_string(),
+                problem: e.to_string(),
+            }),
+        }
     }
-    tasks.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
-    Ok(tasks)
+
+    /// The pack named `name`; a pack that failed to load under that name says why.
+    pub(crate) fn take(self, name: &str) -> ApiResult<TaskData> {
+        let known: Vec<String> = self.packs.iter().map(|t| t.meta.name.clone()).collect();
+        if let Some(pack) = self.packs.into_iter().find(|t| t.meta.name == name) {
+            return Ok(pack);
+        }
+        if let Some(problem) = self.problems.iter().find(|p| p.pack == name) {
+            return Err(ApiError::invalid(format!(
+                "task pack `{name}` ({}) cannot be used: {}",
+                problem.origin, problem.problem
+            )));
+        }
+        Err(ApiError::new(
+            ErrorCode::NotFound,
+            format!("no task named `{name}`; known tasks: {}", known.join(", ")),
+        ))
+    }
+}
+
+fn bundled_pack(dir: &Dir<'_>, origin: &std::path::Path) -> Result<TaskData, aar_engine::EngineError> {
+    let bad = |problem: String| aar_engine::EngineError::BadPack { path: origin.to_owned(), problem };
+    let meta =
+        dir.get_file(dir.path().join(TASK_FILE_NAME)).ok_or_else(|| bad(format!("no {TASK_FILE_NAME}")))?;
+    let meta: TaskPack =
+        serde_json::from_slice(meta.contents()).map_err(|e| bad(format!("{TASK_FILE_NAME}: {e}")))?;
+    let data = dir
+        .get_file(dir.path().join(&meta.data_file))
+        .ok_or_else(|| bad(format!("no {}", meta.data_file)))?;
+    TaskData::from_parts(meta, data.contents(), origin.to_owned())
 }
 
 pub(crate) fn summary(task: &TaskData) -> TaskSummary {
@@ -69,8 +135,10 @@ pub(crate) fn summary(task: &TaskData) -> TaskSummary {
     }
 }
 
-/// Runs the protocol with the built-in vanilla method on a blocking thread, then stores the
-/// report. Progress goes to `sink`; `cancel` stops the run between two optimiser steps.
+/// Runs the protocol with the requested method on a blocking thread, then stores the report.
+/// Progress goes to `sink`; `cancel` stops the run between two optimiser steps. A run whose
+/// method fails (or whose training diverges) stores nothing but an audit entry with the error
+/// and the method's access log.
 pub(crate) async fn run(
     store: &Store,
     ctx: WriteContext,
@@ -87,61 +155,93 @@ pub(crate) async fn run(
         "private" => EvalSplit::Private,
         other => return Err(ApiError::invalid(format!("unknown split `{other}`: use test or private"))),
     };
-    if request.seeds == 0 {
-        return Err(ApiError::invalid("--seeds must be at least 1"));
+    if !(1..=MAX_SEEDS).contains(&request.seeds) {
+        return Err(ApiError::invalid(format!("--seeds must be between 1 and {MAX_SEEDS}")));
     }
-    let tasks = load_tasks()?;
-    let known: Vec<String> = tasks.iter().map(|t| t.meta.name.clone()).collect();
-    let task = tasks.into_iter().find(|t| t.meta.name == request.task).ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::NotFound,
-            format!("no task named `{}`; known tasks: {}", request.task, known.join(", ")),
-        )
-    })?;
     let first = request.first_seed.unwrap_or(FIRST_SEED);
-    let seeds: Vec<u64> = (first..first + u64::from(request.seeds)).collect();
+    let last = first.checked_add(u64::from(request.seeds) - 1).ok_or_else(|| {
+        ApiError::invalid(format!(
+            "{} seeds from {first} run past the largest seed, {}; choose a smaller --first-seed",
+            request.seeds,
+            u64::MAX
+        ))
+    })?;
+    let seeds: Vec<u64> = (first..=last).collect();
+    let task = TaskCatalog::load().take(&request.task)?;
+    let resolved = methods::resolve(store, request.method.as_ref().unwrap_or(&MethodSource::Vanilla)).await?;
+    let record = resolved.record.clone();
     let started_at = clock().to_string();
 
-    let report = tokio::task::spawn_blocking(move || -> ApiResult<RunReport> {
-        let device = device.resolve().map_err(engine_error)?;
-        let protocol = ProtocolRequest {
-            task: &task,
-            seeds,
-            eval_split,
-            device: &device,
-            student_train: None,
-            started_at,
-        };
-        let method = MethodRecord { name: "vanilla".into(), code_sha256: None, submission_id: None };
-        let finished = move || clock().to_string();
-        aar_engine::run_protocol(&protocol, &mut Vanilla, method, sink.as_mut(), &cancel, &finished)
-            .map_err(engine_error)
+    let (outcome, method) = tokio::task::spawn_blocking(move || {
+        let mut method = resolved.method;
+        let outcome = device.resolve().and_then(|device| {
+            let protocol = ProtocolRequest {
+                task: &task,
+                seeds,
+                eval_split,
+                device: &device,
+                student_train: None,
+                started_at,
+            };
+            let finished = move || clock().to_string();
+            aar_engine::run_protocol(&protocol, method.as_mut(), record, sink.as_mut(), &cancel, &finished)
+        });
+        (outcome, method)
     })
     .await
-    .map_err(|e| storage(format!("the training thread failed: {e}")))??;
+    .map_err(|e| storage(format!("the training thread failed: {e}")))?;
 
-    let json = serde_json::to_string(&report).expect("a run report always serialises");
-    let row = RunRow {
-        id: Digest::of(json.as_bytes()).to_string(),
-        task: report.task.clone(),
-        method: report.method.name.clone(),
-        submission_id: report.method.submission_id.clone(),
-        eval_split: report.eval_split.clone(),
-        backend: report.device.backend.clone(),
-        adapter: report.device.adapter.clone(),
-        seeds: serde_json::to_string(&report.seeds).expect("seeds serialise"),
-        data_sha256: report.data_sha256.clone(),
-        code_sha256: report.method.code_sha256.clone(),
-        pgr: report.aggregate.pgr,
-        pgr_se: report.aggregate.pgr_se,
-        total_seconds: report.timings.total_seconds,
-        started_at: report.started_at.clone(),
-        finished_at: report.finished_at.clone(),
-        created_by: ctx.actor.clone(),
-        report: json,
+    // Taken before any await: the method itself need not be shareable across threads.
+    let access_log = method.access_log().cloned();
+    drop(method);
+    let report = match outcome {
+        Ok(report) => report,
+        Err(e) => return Err(failed(store, &ctx, &request, &resolved.record, access_log, e).await),
     };
-    store.insert_run(&row, &ctx).await?;
+    let row = store.insert_run(&report, &ctx).await?;
     Ok((run_summary(&row), report))
+}
+
+/// Turns a failed run into its error. A method failure or a divergence is recorded in the audit
+/// log (the error, and what the method read and called up to then); a cancelled or refused run
+/// leaves nothing.
+async fn failed(
+    store: &Store,
+    ctx: &WriteContext,
+    request: &RunRequest,
+    record: &aar_review_schemas::run::MethodRecord,
+    access_log: Option<aar_review_schemas::method::AccessLog>,
+    e: aar_engine::EngineError,
+) -> ApiError {
+    use aar_engine::EngineError as E;
+    let message = e.to_string();
+    let (detail, error) = match e {
+        E::Method { epoch, source } => {
+            let detail = serde_json::json!({
+                "task": request.task, "method": record.name, "submission": record.submission_id,
+                "code_sha256": record.code_sha256, "epoch": epoch, "error": source,
+                "access_log": access_log,
+            });
+            (detail, ApiError { message, ..methods::method_failure(source) })
+        }
+        E::Diverged { .. } => {
+            let detail = serde_json::json!({
+                "task": request.task, "method": record.name, "submission": record.submission_id,
+                "code_sha256": record.code_sha256, "error": message,
+            });
+            (detail, ApiError::new(ErrorCode::RunFailed, message))
+        }
+        other => return engine_error(other),
+    };
+    match store.record_failed_run(&audit_subject(record), &detail, ctx).await {
+        Ok(()) => error,
+        Err(e) => e.into(),
+    }
+}
+
+/// What a failed run's audit entry is about: the submission, else the method's bytes.
+fn audit_subject(record: &aar_review_schemas::run::MethodRecord) -> String {
+    record.submission_id.clone().or_else(|| record.code_sha256.clone()).unwrap_or_else(|| record.name.clone())
 }
 
 pub(crate) fn run_summary(row: &RunRow) -> RunSummary {
@@ -159,82 +259,76 @@ pub(crate) fn run_summary(row: &RunRow) -> RunSummary {
         total_seconds: row.total_seconds,
         finished_at: row.finished_at.clone(),
         created_by: row.created_by.clone(),
+        submission_id: row.submission_id.clone(),
     }
 }
 
 pub(crate) fn parse_report(row: &RunRow) -> ApiResult<RunReport> {
-    serde_json::from_str(&row.report)
-        .map_err(|e| storage(format!("stored run {} does not parse: {e}", &row.id[..12])))
-}
-
-/// The run view of a stored run: its summary with the report's config, seeds, curves and timings.
-pub(crate) fn detail(summary: RunSummary, report: &RunReport) -> RunDetail {
-    let c = &report.config;
-    let model = |role: &str, m: &aar_review_schemas::run::ModelRecord| RunModelView {
-        role: role.to_owned(),
-        trained_on: m.trained_on.clone(),
-        input_dim: m.input_dim,
-        hidden: m.hidden.clone(),
-        epochs: m.epochs,
-        batch_size: m.batch_size,
-        learning_rate: m.learning_rate,
-        weight_decay: m.weight_decay,
-    };
-    let a = &report.aggregate;
-    let t = &report.timings;
-    RunDetail {
-        summary,
-        requested_device: report.device.requested.clone(),
-        data_sha256: report.data_sha256.clone(),
-        code_sha256: report.method.code_sha256.clone(),
-        submission_id: report.method.submission_id.clone(),
-        engine_version: report.engine_version.clone(),
-        models: vec![model("weak", &c.weak), model("ceiling", &c.ceiling), model("student", &c.student)],
-        per_seed: report
-            .per_seed
-            .iter()
-            .map(|s| RunSeedView {
-                seed: s.seed,
-                weak_acc: s.weak_acc,
-                ceiling_acc: s.ceiling_acc,
-                student_acc: s.student_acc,
-                pgr: s.pgr,
-                weak_loss: s.curves.weak.clone(),
-                ceiling_loss: s.curves.ceiling.clone(),
-                student_loss: s.curves.student.clone(),
-                seconds: s.seconds.weak + s.seconds.ceiling + s.seconds.student,
-            })
-            .collect(),
-        aggregate: RunAggregateView {
-            weak_acc: a.weak_acc,
-            ceiling_acc: a.ceiling_acc,
-            student_acc: a.student_acc,
-            pgr: a.pgr,
-            pgr_se: a.pgr_se,
-            pgr_ci95: a.pgr_ci95.map(|ci| ci.to_vec()),
-            seeds_without_gap: a.seeds_without_gap.clone(),
-        },
-        timings: RunTimingsView {
-            total_seconds: t.total_seconds,
-            first_step_seconds: t.first_step_seconds,
-            steps: t.steps,
-            mean_step_ms: t.mean_step_ms,
-        },
-        started_at: report.started_at.clone(),
-    }
+    Ok(row.report()?)
 }
 
 pub(crate) fn engine_error(e: aar_engine::EngineError) -> ApiError {
     use aar_engine::EngineError as E;
     let code = match &e {
-        E::BadPack { .. } | E::Io { .. } => ErrorCode::Storage,
-        E::UnknownTask { .. } => ErrorCode::NotFound,
+        E::Io { .. } => ErrorCode::Storage,
         E::Cancelled => ErrorCode::Cancelled,
-        E::NoGpu(_) | E::Method { .. } | E::Diverged { .. } | E::NoSeeds => ErrorCode::InvalidInput,
+        E::Method { .. } | E::Diverged { .. } => ErrorCode::RunFailed,
+        E::BadPack { .. } | E::NoGpu(_) | E::NoSeeds | E::InvalidConfig(_) => ErrorCode::InvalidInput,
     };
     ApiError::new(code, e.to_string())
 }
 
 fn storage(message: String) -> ApiError {
     ApiError::new(ErrorCode::Storage, message)
+}
+
+/// Pairs two runs seed by seed. They must have run on the same pack data and split; only the
+/// seeds both ran are compared.
+pub(crate) fn compare(
+    method: (RunSummary, RunReport),
+    baseline: (RunSummary, RunReport),
+) -> ApiResult<RunComparison> {
+    let (m, b) = (&method.1, &baseline.1);
+    if m.data_sha256 != b.data_sha256 || m.eval_split != b.eval_split {
+        return Err(ApiError::invalid(format!(
+            "runs {} and {} are not comparable: {} on {} ({}) against {} on {} ({})",
+            method.0.short_id,
+            baseline.0.short_id,
+            m.task,
+            m.eval_split,
+            &m.data_sha256[..12],
+            b.task,
+            b.eval_split,
+            &b.data_sha256[..12]
+        )));
+    }
+    let seeds: Vec<SeedPair> = m
+        .per_seed
+        .iter()
+        .filter_map(|x| {
+            let y = b.per_seed.iter().find(|y| y.seed == x.seed)?;
+            Some(SeedPair {
+                seed: x.seed,
+                method_pgr: x.pgr,
+                baseline_pgr: y.pgr,
+                method_student_acc: x.student_acc,
+                baseline_student_acc: y.student_acc,
+            })
+        })
+        .collect();
+    if seeds.is_empty() {
+        return Err(ApiError::invalid(format!(
+            "runs {} and {} share no seed: re-run one of them with the other's seeds",
+            method.0.short_id, baseline.0.short_id
+        )));
+    }
+    let pgr_diffs: Vec<f64> = seeds.iter().filter_map(|s| Some(s.method_pgr? - s.baseline_pgr?)).collect();
+    let acc_diffs: Vec<f64> = seeds.iter().map(|s| s.method_student_acc - s.baseline_student_acc).collect();
+    Ok(RunComparison {
+        pgr: aar_domain::PairedTest::of(&pgr_diffs),
+        student_acc: aar_domain::PairedTest::of(&acc_diffs),
+        seeds,
+        method: method.0,
+        baseline: baseline.0,
+    })
 }

@@ -33,17 +33,22 @@ impl ParentIndex {
         Ok(ParentIndex { by_ref, ids: all.into_iter().map(|r| r.id).collect() })
     }
 
+    /// The parent `row` names, when it is stored. A submission that names itself (imports
+    /// refuse that now; older stores may hold one) has no parent.
     fn parent_of(&self, row: &SubmissionRow) -> Option<SubmissionId> {
         let reference = row.parent_ref.as_deref()?;
-        if let Some(id) = self.by_ref.get(reference) {
-            return Some(id.clone());
-        }
-        let prefix = IdPrefix::parse(reference).ok()?;
-        let mut matches = self.ids.iter().filter(|id| id.as_str().starts_with(prefix.as_str()));
-        match (matches.next(), matches.next()) {
-            (Some(one), None) => Some(one.clone()),
-            _ => None,
-        }
+        let parent = match self.by_ref.get(reference) {
+            Some(id) => id.clone(),
+            None => {
+                let prefix = IdPrefix::parse(reference).ok()?;
+                let mut matches = self.ids.iter().filter(|id| id.as_str().starts_with(prefix.as_str()));
+                match (matches.next(), matches.next()) {
+                    (Some(one), None) => one.clone(),
+                    _ => return None,
+                }
+            }
+        };
+        (parent != row.id).then_some(parent)
     }
 }
 
@@ -142,7 +147,8 @@ pub(crate) async fn detail(store: &Store, id: &SubmissionId) -> ApiResult<Submis
         cursor = store.submission(&parent).await?;
         ancestors.push(reference(&cursor));
     }
-    let children = store.children(&row).await?.iter().map(reference).collect();
+    let children =
+        store.children(&row).await?.iter().filter(|child| child.id != row.id).map(reference).collect();
 
     let mut files: Vec<StoredFile> = store.files(id).await?;
     files.sort_by(|a, b| (role_order(a.role), &a.path).cmp(&(role_order(b.role), &b.path)));

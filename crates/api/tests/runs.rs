@@ -16,6 +16,7 @@ async fn open(dir: &tempfile::TempDir) -> Api {
 fn request(seeds: u32) -> RunRequest {
     // The negative control is the quickest bundled pack.
     RunRequest {
+        method: None,
         task: "digits-copyable".into(),
         seeds,
         first_seed: None,

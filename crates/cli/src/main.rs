@@ -7,7 +7,7 @@ mod render;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use aar_api::dto::{ListQuery, SortKey};
+use aar_api::dto::{ListQuery, MethodSource, SortKey};
 use aar_api::{Api, ApiError, ErrorCode};
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -33,7 +33,9 @@ struct Cli {
 }
 
 const EXIT_CODES: &str = "Exit codes: 0 success, 1 storage or other failure, 2 bad usage, \
-3 input refused (nothing was stored), 4 no such submission or ambiguous id, 130 cancelled.";
+3 input refused (nothing was stored), 4 no such submission or ambiguous id, 5 the run failed (the \
+method broke a sandbox rule, threw or returned bad values, or training diverged; only its audit \
+entry was stored), 130 cancelled.";
 
 #[derive(Debug, Subcommand)]
 enum Command {
@@ -93,8 +95,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Re-run the weak-to-strong protocol independently (vanilla student) and store the report
+    /// Re-run the weak-to-strong protocol independently and store the report: with a stored
+    /// submission's own method, a method file, or (without METHOD) the built-in vanilla student
     Run {
+        /// A submission id (its stored method.rhai runs in the sandbox) or a method file
+        #[arg(value_name = "ID|METHOD-FILE")]
+        method: Option<String>,
         /// Task pack name (see `aar-review tasks`)
         #[arg(long)]
         task: String,
@@ -114,6 +120,23 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Parse and validate a method file without training (syntax errors with line and column,
+    /// a missing `targets(ctx)`, forbidden language features)
+    CheckMethod {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare two stored runs seed by seed: a method against a baseline (e.g. vanilla) on the
+    /// same pack, split and seeds, with a paired t-test on the PGR differences
+    Compare {
+        /// The method's run (id or prefix)
+        run: String,
+        /// The baseline's run (id or prefix)
+        baseline: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// List stored runs, newest first
     Runs {
         #[arg(long, default_value_t = 50)]
@@ -125,6 +148,10 @@ enum Command {
     Audit {
         #[arg(long, default_value_t = 50)]
         limit: u32,
+        /// Check the log's hash chain from the first entry instead: names the first broken
+        /// link (exit 1) and prints the newest entry's hash, to keep a copy of elsewhere
+        #[arg(long)]
+        verify: bool,
         #[arg(long)]
         json: bool,
     },
@@ -180,6 +207,7 @@ fn main() -> ExitCode {
                 ErrorCode::Storage => 1,
                 ErrorCode::InvalidInput => 3,
                 ErrorCode::NotFound | ErrorCode::Ambiguous => 4,
+                ErrorCode::RunFailed => 5,
                 ErrorCode::Cancelled => 130,
             })
         }
@@ -248,10 +276,12 @@ async fn dispatch(api: &Api, command: Command) -> Result<(), ApiError> {
         }
         Command::Tasks { json } => {
             let tasks = api.tasks()?;
+            render::warn_task_problems(&api.task_problems());
             render::emit(json, &tasks, |t| render::tasks(t))
         }
-        Command::Run { task, seeds, first_seed, device, split, json } => {
+        Command::Run { method, task, seeds, first_seed, device, split, json } => {
             let request = aar_api::dto::RunRequest {
+                method: Some(method_source(method)),
                 task,
                 seeds,
                 first_seed,
@@ -272,13 +302,46 @@ async fn dispatch(api: &Api, command: Command) -> Result<(), ApiError> {
             let (summary, report) = result?;
             render::emit(json, &report, |r| render::run_report(&summary, r))
         }
+        Command::CheckMethod { file, json } => {
+            let check = api.check_method(&file)?;
+            render::emit(json, &check, render::method_check)
+        }
+        Command::Compare { run, baseline, json } => {
+            let comparison = api.compare_runs(&run, &baseline).await?;
+            render::emit(json, &comparison, render::comparison)
+        }
         Command::Runs { limit, json } => {
             let runs = api.runs(limit).await?;
             render::emit(json, &runs, |r| render::runs(r))
         }
-        Command::Audit { limit, json } => {
+        Command::Audit { verify: true, json, .. } => {
+            let verification = api.verify_audit().await?;
+            render::emit(json, &verification, render::audit_verification)?;
+            match verification.broken {
+                Some(link) => Err(ApiError::new(
+                    ErrorCode::Storage,
+                    format!("the audit log is broken: {}", link.problem),
+                )),
+                None => Ok(()),
+            }
+        }
+        Command::Audit { limit, json, verify: false } => {
             let entries = api.audit(limit).await?;
             render::emit(json, &entries, |e| render::audit(e))
         }
+    }
+}
+
+/// `run`'s optional argument: an existing file is a method file, anything else a submission id.
+fn method_source(argument: Option<String>) -> MethodSource {
+    match argument {
+        None => MethodSource::Vanilla,
+        // Anything that names a file (even a missing one, to report it as such) is a method file.
+        Some(path)
+            if std::path::Path::new(&path).exists() || path.contains('/') || path.ends_with(".rhai") =>
+        {
+            MethodSource::File { path }
+        }
+        Some(id) => MethodSource::Submission { id },
     }
 }

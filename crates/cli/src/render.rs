@@ -8,6 +8,7 @@ use anstyle::{AnsiColor, Color, Effects, Style};
 use comfy_table::{Table, presets};
 
 pub const ERROR: Style = Style::new().fg_color(Some(Color::Ansi(AnsiColor::Red))).effects(Effects::BOLD);
+const WARNING: Style = Style::new().fg_color(Some(Color::Ansi(AnsiColor::Yellow))).effects(Effects::BOLD);
 const DIM: Style = Style::new().effects(Effects::DIMMED);
 const BOLD: Style = Style::new().effects(Effects::BOLD);
 const WARN: Style = Style::new().fg_color(Some(Color::Ansi(AnsiColor::Yellow)));
@@ -50,9 +51,33 @@ fn table() -> Table {
 
 fn pgr_text(claim: &ClaimView) -> String {
     match claim.pgr_se {
-        Some(se) => format!("{:.2}±{:.2}", claim.pgr, se),
-        None => format!("{:.2}", claim.pgr),
+        Some(se) => format!("{}±{}", short_number(claim.pgr), short_number(se)),
+        None => short_number(claim.pgr),
     }
+}
+
+/// Two decimals, or scientific notation for magnitudes a table cell cannot hold (a claimed PGR
+/// of 1e308 must not print 309 digits).
+fn short_number(x: f64) -> String {
+    if x.is_finite() && x.abs() < 1e4 { format!("{x:.2}") } else { format!("{x:.2e}") }
+}
+
+/// The first few claims of a submission, for one table cell.
+fn claims_cell(claims: &[ClaimView]) -> String {
+    const SHOWN: usize = 3;
+    if claims.is_empty() {
+        return "-".into();
+    }
+    let mut cell = claims
+        .iter()
+        .take(SHOWN)
+        .map(|c| format!("{} {}", c.task, pgr_text(c)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if claims.len() > SHOWN {
+        cell.push_str(&format!(" (+{} more)", claims.len() - SHOWN));
+    }
+    cell
 }
 
 pub fn import_report(report: &ImportReport) -> String {
@@ -86,14 +111,12 @@ pub fn list(list: &[SubmissionSummary]) -> String {
     let mut t = table();
     t.set_header(["ID", "CREATED", "AUTHOR", "LANG", "CLAIMS", "TITLE"]);
     for s in list {
-        let claims =
-            s.claims.iter().map(|c| format!("{} {}", c.task, pgr_text(c))).collect::<Vec<_>>().join(", ");
         t.add_row([
             s.short_id.clone(),
             s.created_at.get(..16).unwrap_or(&s.created_at).replace('T', " "),
             s.author.clone(),
             s.language.clone(),
-            if claims.is_empty() { "-".into() } else { claims },
+            claims_cell(&s.claims),
             s.title.clone(),
         ]);
     }
@@ -265,6 +288,90 @@ pub fn audit(entries: &[AuditEntryView]) -> String {
     format!("{t}\n")
 }
 
+/// Packs that could not be loaded go to stderr, so `tasks --json` stays parseable.
+pub fn warn_task_problems(problems: &[TaskProblem]) {
+    for p in problems {
+        anstream::eprintln!(
+            "{}warning:{} task pack `{}` ({}) is not usable: {}",
+            WARNING.render(),
+            WARNING.render_reset(),
+            p.pack,
+            p.origin,
+            p.problem
+        );
+    }
+}
+
+pub fn audit_verification(v: &aar_api::AuditVerification) -> String {
+    let head = v.head.as_deref().unwrap_or("(empty log)");
+    match &v.broken {
+        None => format!("audit log intact: {} entries chained\nhead {head}\n", v.entries),
+        Some(link) => format!("audit log BROKEN at entry {}: {}\n", link.seq, link.problem),
+    }
+}
+
+pub fn comparison(c: &RunComparison) -> String {
+    let mut out = format!(
+        "{} (run {}) against {} (run {}), {} on the {} split\n",
+        styled(BOLD, &c.method.method),
+        c.method.short_id,
+        styled(BOLD, &c.baseline.method),
+        c.baseline.short_id,
+        c.method.task,
+        c.method.eval_split
+    );
+    let mut t = table();
+    t.set_header(["SEED", "PGR", "BASELINE PGR", "Δ PGR", "Δ STUDENT ACC"]);
+    let pgr = |p: Option<f64>| p.map_or("undefined".into(), |p| format!("{p:.3}"));
+    for s in &c.seeds {
+        let diff = match (s.method_pgr, s.baseline_pgr) {
+            (Some(a), Some(b)) => format!("{:+.3}", a - b),
+            _ => "-".into(),
+        };
+        t.add_row([
+            s.seed.to_string(),
+            pgr(s.method_pgr),
+            pgr(s.baseline_pgr),
+            diff,
+            format!("{:+.4}", s.method_student_acc - s.baseline_student_acc),
+        ]);
+    }
+    let _ = writeln!(out, "{t}");
+    for (what, test) in [("PGR", &c.pgr), ("student accuracy", &c.student_acc)] {
+        let line = match test {
+            Some(test) => format!(
+                "Δ {what}: {:+.3} ± {:.3} (SE, {} paired seeds){}",
+                test.mean,
+                test.se,
+                test.n,
+                match (test.t, test.p) {
+                    (Some(t), Some(p)) => format!("; paired t = {t:.2}, p = {p:.3}"),
+                    _ => "; no spread between seeds: no test".into(),
+                }
+            ),
+            None => format!("Δ {what}: fewer than two paired seeds, no test"),
+        };
+        let _ = writeln!(out, "{line}");
+    }
+    out
+}
+
+pub fn method_check(check: &MethodCheck) -> String {
+    let mut out = format!("{}: a valid method (sha256 {})\n", check.path, &check.code_sha256[..12]);
+    let _ = writeln!(
+        out,
+        "  configure: {}",
+        if check.has_configure { "yes" } else { "no (the task's student config)" }
+    );
+    let _ = writeln!(
+        out,
+        "  reads ctx.student: {}",
+        if check.needs_student_predictions { "yes (an extra pass over split B per epoch)" } else { "no" }
+    );
+    let _ = writeln!(out, "  functions: {}", check.functions.join(", "));
+    out
+}
+
 pub fn tasks(tasks: &[TaskSummary]) -> String {
     let mut t = table();
     t.set_header(["TASK", "CLASSES", "A/B/DEV/TEST/PRIVATE", "WEAK", "STRONG", "TITLE"]);
@@ -345,7 +452,47 @@ pub fn run_report(summary: &RunSummary, r: &aar_api::RunReport) -> String {
         "{:.1} s in all; {} steps, {:.2} ms/step; first step {:.2} s",
         tm.total_seconds, tm.steps, tm.mean_step_ms, tm.first_step_seconds
     );
+    if let Some(code) = &r.method.code_sha256 {
+        let share = if tm.total_seconds > 0.0 { 100.0 * tm.method_seconds / tm.total_seconds } else { 0.0 };
+        let _ = writeln!(
+            out,
+            "method sha256 {}{}; {:.2} s in the method ({share:.1}% of the run){}",
+            &code[..12.min(code.len())],
+            r.method
+                .submission_id
+                .as_deref()
+                .map_or(String::new(), |id| format!(" (submission {})", &id[..12])),
+            tm.method_seconds,
+            if r.config.student_rounds > 0 {
+                format!("; {} extra rounds", r.config.student_rounds)
+            } else {
+                String::new()
+            },
+        );
+    }
+    if let Some(log) = &r.method.access_log {
+        let _ = writeln!(out, "{}", access_log(log));
+    }
     let _ = writeln!(out, "stored as run {}", summary.short_id);
+    out
+}
+
+/// What a method read and called, in one or two lines; refusals in full.
+fn access_log(log: &aar_api::AccessLog) -> String {
+    let counts = |m: &std::collections::BTreeMap<String, u64>| {
+        m.iter().map(|(k, n)| format!("{k}×{n}")).collect::<Vec<_>>().join(", ")
+    };
+    let mut out = format!(
+        "access log: read {}",
+        if log.reads.is_empty() { "nothing".into() } else { counts(&log.reads) }
+    );
+    if !log.calls.is_empty() {
+        let _ = write!(out, "; called {}", counts(&log.calls));
+    }
+    for incident in &log.incidents {
+        let at = incident.position.map_or(String::new(), |p| format!(" at {}:{}", p.line, p.column));
+        let _ = write!(out, "\n{} {}{at}: {}", styled(WARN, "refused:"), incident.kind, incident.message);
+    }
     out
 }
 

@@ -1,9 +1,14 @@
 // Generated from crates/api/src/dto.rs by `UPDATE_BINDINGS=1 cargo test -p aar-api`.
 // Do not edit by hand.
 
-export type ErrorCode = "notFound" | "ambiguous" | "invalidInput" | "storage" | "cancelled";
+export type ErrorCode = "notFound" | "ambiguous" | "invalidInput" | "storage" | "cancelled" | "runFailed";
 
-export type ApiError = { code: ErrorCode, message: string, };
+export type ApiError = { code: ErrorCode, message: string, 
+/**
+ * Where in a file the problem is, when it is in one (a method's line and column), so a
+ * front end can show the line.
+ */
+location: SourceLocation | null, };
 
 export type SubmissionSummary = { 
 /**
@@ -159,9 +164,37 @@ splitSizes: Array<number>, weak: ModelView, strong: ModelView, dataSha256: strin
  */
 origin: string, };
 
+export type TaskProblem = { 
+/**
+ * The pack's name (from its task.json, or its folder's name when that cannot be read).
+ */
+pack: string, 
+/**
+ * Where it was loaded from.
+ */
+origin: string, problem: string, };
+
 export type ModelView = { inputDim: number, hidden: Array<number>, epochs: number, batchSize: number, learningRate: number, weightDecay: number, };
 
-export type RunRequest = { task: string, 
+export type MethodSource = { "kind": "vanilla" } | { "kind": "submission", id: string, } | { "kind": "file", path: string, };
+
+export type MethodCheck = { path: string, codeSha256: string, hasConfigure: boolean, 
+/**
+ * Whether it reads `ctx.student` (each epoch then costs an extra pass over split B).
+ */
+needsStudentPredictions: boolean, 
+/**
+ * The functions the script defines.
+ */
+functions: Array<string>, };
+
+export type SourceLocation = { file: string, line: number, column: number, };
+
+export type RunRequest = { 
+/**
+ * The method; the built-in vanilla student when absent.
+ */
+method?: MethodSource, task: string, 
 /**
  * How many seeds, counted up from `firstSeed`.
  */
@@ -183,52 +216,165 @@ export type RunSummary = {
 /**
  * sha256 of the run report.
  */
-id: string, shortId: string, task: string, method: string, evalSplit: string, backend: string, adapter: string, seeds: Array<number>, pgr: number | null, pgrSe: number | null, totalSeconds: number, finishedAt: string, createdBy: string, };
+id: string, shortId: string, task: string, method: string, evalSplit: string, backend: string, adapter: string, seeds: Array<number>, pgr: number | null, pgrSe: number | null, totalSeconds: number, finishedAt: string, createdBy: string, 
+/**
+ * The submission whose method ran, if it was one.
+ */
+submissionId: string | null, };
 
-export type RunDetail = { summary: RunSummary, 
-/**
- * `auto`, `gpu` or `cpu`, as asked; `summary.backend` and `summary.adapter` say what ran.
- */
-requestedDevice: string, dataSha256: string, 
-/**
- * sha256 of the method's code; none for the built-in vanilla method.
- */
-codeSha256: string | null, submissionId: string | null, engineVersion: string, 
-/**
- * Weak teacher, strong ceiling and strong student, in that order.
- */
-models: Array<RunModelView>, perSeed: Array<RunSeedView>, aggregate: RunAggregateView, timings: RunTimingsView, startedAt: string, };
+export type RunDetail = { summary: RunSummary, report: RunReport, };
 
-export type RunModelView = { 
+export type RunReport = { schema_version: number, task: string, 
 /**
- * `weak`, `ceiling` or `student`.
+ * sha256 of the task pack's data file.
  */
-role: string, 
+data_sha256: string, 
 /**
- * The split and labels it learned from, e.g. `a (gold)`.
+ * The method the student was trained with.
  */
-trainedOn: string, inputDim: number, hidden: Array<number>, epochs: number, batchSize: number, learningRate: number, weightDecay: number, };
+method: MethodRecord, 
+/**
+ * The split the three models were evaluated on: `test`, or `private` for reviewer re-runs.
+ */
+eval_split: string, device: DeviceRecord, 
+/**
+ * Version of the engine (the `aar-engine` crate) that produced the report.
+ */
+engine_version: string, seeds: Array<number>, config: ProtocolConfigRecord, per_seed: Array<SeedOutcome>, aggregate: Aggregate, timings: RunTimings, 
+/**
+ * RFC 3339.
+ */
+started_at: string, finished_at: string, };
 
-export type RunSeedView = { seed: number, weakAcc: number, ceilingAcc: number, studentAcc: number, 
+export type MethodRecord = { 
 /**
- * None where the ceiling does not beat the teacher.
+ * `vanilla` for the built-in baseline, else the submission's title.
+ */
+name: string, 
+/**
+ * sha256 of the exact method bytes that ran; absent for built-in methods.
+ */
+code_sha256?: string | null, submission_id?: string | null, 
+/**
+ * What a sandboxed method read and called, and anything it was refused; absent for built-in
+ * methods.
+ */
+access_log?: AccessLog | null, };
+
+export type DeviceRecord = { 
+/**
+ * What was asked for: `auto`, `gpu` or `cpu`.
+ */
+requested: string, 
+/**
+ * The burn backend that ran: `flex` (CPU) or `wgpu`.
+ */
+backend: string, 
+/**
+ * The adapter, e.g. "NVIDIA H100 80GB HBM3 (Vulkan, DiscreteGpu)" or "CPU (flex)".
+ */
+adapter: string, };
+
+export type ProtocolConfigRecord = { weak: ModelRecord, ceiling: ModelRecord, student: ModelRecord, 
+/**
+ * Extra self-training rounds the method asked for: the student was retrained from scratch
+ * this many more times, each round on targets derived from the previous round's predictions.
+ */
+student_rounds: number, };
+
+export type ModelRecord = { input_dim: number, hidden: Array<number>, num_classes: number, 
+/**
+ * The split it was trained on and with which labels, e.g. "a (gold)", "b (teacher soft labels)".
+ */
+trained_on: string, epochs: number, batch_size: number, learning_rate: number, weight_decay: number, };
+
+export type SeedOutcome = { seed: number, weak_acc: number, ceiling_acc: number, student_acc: number, 
+/**
+ * Absent when the ceiling does not beat the weak teacher on this seed (PGR undefined).
  */
 pgr: number | null, 
 /**
- * Mean training loss per epoch.
+ * Per-epoch mean training loss of each model (the student's over all its rounds).
  */
-weakLoss: Array<number>, ceilingLoss: Array<number>, studentLoss: Array<number>, seconds: number, };
-
-export type RunAggregateView = { weakAcc: number, ceilingAcc: number, studentAcc: number, pgr: number | null, pgrSe: number | null, 
+curves: Curves, 
 /**
- * 95% bootstrap interval over seeds, `[low, high]`.
+ * Seconds spent training each model.
  */
-pgrCi95: Array<number> | null, seedsWithoutGap: Array<number>, };
+seconds: PhaseSeconds, };
 
-export type RunTimingsView = { totalSeconds: number, 
+export type Curves = { weak: Array<number>, ceiling: Array<number>, student: Array<number>, };
+
+export type PhaseSeconds = { weak: number, ceiling: number, student: number, };
+
+export type Aggregate = { weak_acc: number, ceiling_acc: number, student_acc: number, 
 /**
- * The first optimiser step, kernel compilation included: the cold start.
+ * Absent when the mean ceiling does not beat the mean weak accuracy.
  */
-firstStepSeconds: number, steps: number, meanStepMs: number, };
+pgr: number | null, pgr_se: number | null, 
+/**
+ * 95% percentile bootstrap interval over seeds (2,000 resamples, fixed RNG seed).
+ */
+pgr_ci95: [number, number] | null, 
+/**
+ * Seeds on which the ceiling did not beat the teacher: PGR is undefined there.
+ */
+seeds_without_gap: Array<number>, };
+
+export type RunTimings = { total_seconds: number, 
+/**
+ * Wall time of the run's very first optimiser step, kernel compilation included.
+ */
+first_step_seconds: number, steps: number, 
+/**
+ * Mean wall time per optimiser step after the first.
+ */
+mean_step_ms: number, 
+/**
+ * Wall time spent inside the method (`configure` and every `targets` call): the script's
+ * share of the run.
+ */
+method_seconds: number, };
+
+export type AccessLog = { 
+/**
+ * Properties of `ctx` and `task` read, with counts (`"ctx.teacher": 100`).
+ */
+reads: { [key in string]: number }, 
+/**
+ * Host functions called, with counts (`"harden": 80`).
+ */
+calls: { [key in string]: number }, 
+/**
+ * Every refused or failed call, in order (at most [`AccessLog::MAX_INCIDENTS`]).
+ */
+incidents: Array<Incident>, 
+/**
+ * What the method printed with `print` and `debug`, in order, capped.
+ */
+output: Array<OutputLine>, 
+/**
+ * Lines dropped because the output cap was reached.
+ */
+output_dropped: number, };
+
+export type Incident = { entry: EntryPoint, 
+/**
+ * The student epoch, for `targets()`.
+ */
+epoch: number | null, kind: MethodErrorKind, message: string, position: SourcePosition | null, };
+
+export type OutputLine = { entry: EntryPoint, epoch: number | null, 
+/**
+ * `debug` output (`print` otherwise).
+ */
+debug: boolean, text: string, };
+
+export type EntryPoint = "compile" | "configure" | "targets";
+
+export type SourcePosition = { line: number, column: number, };
+
+export type Limit = "operations" | "call_depth" | "expression_depth" | "string_size" | "array_size" | "map_size" | "variables" | "host_work" | "call_time" | "run_time" | { "config": { key: string, } };
+
+export type MethodErrorKind = "syntax" | "runtime" | { "limit_exceeded": { which: Limit, } } | { "forbidden": { what: string, } } | { "bad_output": { what: string, } };
 
 export type RunProgress = { "kind": "started", totalEpochs: number, seeds: number, } | { "kind": "epoch", seed: number, phase: string, epoch: number, epochs: number, loss: number, done: number, total: number, } | { "kind": "phaseFinished", seed: number, phase: string, accuracy: number, seconds: number, } | { "kind": "seedFinished", seed: number, weakAcc: number, ceilingAcc: number, studentAcc: number, pgr: number | null, };

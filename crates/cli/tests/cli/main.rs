@@ -8,6 +8,11 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+/// Issue 6: what a hostile review of import, store and task packs broke.
+mod hardening;
+/// Issue 7: submitted methods re-run in the sandbox.
+mod methods;
+
 /// A fresh database in a temporary folder, and the way to run the binary against it.
 struct Workspace {
     dir: tempfile::TempDir,
@@ -614,5 +619,5 @@ fn run_refuses_unknown_tasks_and_devices() {
     let err = ws.fails(&["run", "--task", "nope", "--device", "cpu"], 4);
     assert!(err.contains("no task named `nope`") && err.contains("digits"), "{err}");
     let err = ws.fails(&["run", "--task", "digits", "--seeds", "0", "--device", "cpu"], 3);
-    assert!(err.contains("at least 1"), "{err}");
+    assert!(err.contains("between 1 and"), "{err}");
 }
