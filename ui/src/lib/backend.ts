@@ -1,5 +1,5 @@
 // The one typed door to the Rust side. Components call these functions, never `invoke` directly.
-// Every command rejects with an ApiError ({code, message}); anything else (a broken bridge, a
+// Every command rejects with an ApiError ({code, message, location}); anything else (a broken bridge, a
 // missing command) is turned into one here so callers handle a single shape.
 
 import { Channel, invoke } from "@tauri-apps/api/core";
@@ -33,7 +33,7 @@ export function isApiError(e: unknown): e is ApiError {
 export function toApiError(e: unknown): ApiError {
   if (isApiError(e)) return e;
   const message = e instanceof Error ? e.message : typeof e === "string" ? e : JSON.stringify(e);
-  return { code: "storage", message: `the app's backend did not answer: ${message}` };
+  return { code: "storage", message: `the app's backend did not answer: ${message}`, location: null };
 }
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -76,6 +76,8 @@ export const backend = {
   importPaths: (paths: string[]): Promise<ImportReport> => call("import_paths", { paths }),
   listTasks: (): Promise<TaskSummary[]> => call("list_tasks"),
   listRuns: (limit: number): Promise<RunSummary[]> => call("list_runs", { limit }),
+  /** The stored runs of one submission's own method, newest first. */
+  submissionRuns: (id: string): Promise<RunSummary[]> => call("submission_runs", { id }),
   runDetail: (id: string): Promise<RunDetail> => call("run_detail", { id }),
   startRun,
   /** False when the run had already ended (its result still arrives through `startRun`). */

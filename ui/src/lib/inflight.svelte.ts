@@ -1,7 +1,7 @@
 // Runs in flight, and what the Runs screen remembers. Module state rather than a component's: a
 // run keeps going, and its progress keeps arriving, while the reviewer is on the review screen.
 
-import type { RunDetail, RunRequest, TaskSummary } from "./bindings";
+import type { ApiError, RunDetail, RunRequest, SourceLocation, TaskSummary } from "./bindings";
 import { backend, isApiError } from "./backend";
 import { reportError } from "./errors.svelte";
 import {
@@ -13,20 +13,37 @@ import {
   type LiveRun,
   type RunDraft,
 } from "./runs";
+import { methodSubmission, type RerunPrefs } from "./rerun";
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export type FlightStatus = "running" | "cancelling" | "cancelled";
+/** `failed`: the method failed or training diverged (`runFailed`); the run stays listed with its error. */
+export type FlightStatus = "running" | "cancelling" | "cancelled" | "failed";
 
 export interface InFlightRun {
   ticket: string;
   request: RunRequest;
   /** `Date.now()` when it was asked for. */
   startedAt: number;
-  /** When a cancelled run stopped, so its elapsed time stops too. */
+  /** When a cancelled or failed run stopped, so its elapsed time stops too. */
   endedAt: number | null;
   status: FlightStatus;
   live: LiveRun;
+  /** What runs, for people: a submission's title; null for the vanilla student. */
+  label: string | null;
+  /** Why a `failed` run failed. */
+  error: ApiError | null;
+}
+
+/** A line of a submission's file to point at: where its method failed. */
+export interface CodeMark extends SourceLocation {
+  message: string;
+}
+
+export interface LaunchOptions {
+  /** What runs, for people (see `InFlightRun.label`). */
+  label?: string;
+  now?: () => number;
 }
 
 class RunsState {
@@ -41,10 +58,34 @@ class RunsState {
   tasks: TaskSummary[] | null = $state.raw(null);
   /** The new-run form, kept while the reviewer looks at the review screen. */
   draft: RunDraft = $state({ task: "", seeds: DEFAULT_SEEDS, firstSeed: DEFAULT_FIRST_SEED, device: "cpu", evalSplit: "test" });
+  /** Device and split of the last re-run of a submission, offered again for the next one. */
+  rerunPrefs: RerunPrefs = $state({ device: "cpu", evalSplit: "test" });
 
-  /** Runs not yet finished or cancelled. */
+  /** Runs not yet finished, cancelled or failed. */
   get active(): InFlightRun[] {
-    return this.inFlight.filter((r) => r.status !== "cancelled");
+    return this.inFlight.filter((r) => r.status === "running" || r.status === "cancelling");
+  }
+
+  /** Runs of one submission's method still listed (running, cancelled or failed), newest first. */
+  flightsOf(submissionId: string): InFlightRun[] {
+    return this.inFlight.filter((r) => methodSubmission(r.request) === submissionId);
+  }
+
+  /** Where the submission's method failed in its newest failed run, when the error says. */
+  failureMark(submissionId: string): CodeMark | null {
+    const failed = this.flightsOf(submissionId).find((r) => r.status === "failed");
+    const location = failed?.error?.location;
+    return failed && location ? { ...location, message: failed.error!.message } : null;
+  }
+
+  /** Loads the task packs once; they do not change while the app runs. */
+  async ensureTasks(): Promise<void> {
+    if (this.tasks) return;
+    try {
+      this.tasks = await backend.listTasks();
+    } catch (e) {
+      reportError("Loading the task packs", e);
+    }
   }
 
   private update(ticket: string, change: (run: InFlightRun) => InFlightRun): void {
@@ -59,10 +100,24 @@ class RunsState {
     this.inFlight = this.inFlight.filter((r) => r.ticket !== ticket);
   }
 
-  /** Starts a run and follows it to the end: stored (then selected), cancelled, or failed. */
-  async launch(request: RunRequest, now: () => number = Date.now): Promise<void> {
+  /**
+   * Starts a run and follows it to the end: stored (then selected), cancelled, or failed. A run
+   * that failed as a run (`runFailed`: its method, or diverged training) stays listed with its
+   * error, next to the progress it made; any other failure is reported and the run dropped.
+   */
+  async launch(request: RunRequest, options: LaunchOptions = {}): Promise<void> {
+    const now = options.now ?? Date.now;
     const ticket = newTicket();
-    const run: InFlightRun = { ticket, request, startedAt: now(), endedAt: null, status: "running", live: initialLiveRun() };
+    const run: InFlightRun = {
+      ticket,
+      request,
+      startedAt: now(),
+      endedAt: null,
+      status: "running",
+      live: initialLiveRun(),
+      label: options.label ?? null,
+      error: null,
+    };
     this.inFlight = [run, ...this.inFlight];
     try {
       const detail = await backend.startRun(ticket, request, (event) =>
@@ -76,6 +131,8 @@ class RunsState {
       if (isApiError(e) && e.code === "cancelled") {
         // Asked for: not an error. The run stays listed, calmly, until dismissed.
         this.update(ticket, (r) => ({ ...r, status: "cancelled", endedAt: now() }));
+      } else if (isApiError(e) && e.code === "runFailed") {
+        this.update(ticket, (r) => ({ ...r, status: "failed", endedAt: now(), error: e }));
       } else {
         this.remove(ticket);
         reportError(`Running ${request.task}`, e);
@@ -106,8 +163,10 @@ class RunsState {
     if (newest) void this.cancel(newest.ticket);
   }
 
+  /** Takes a cancelled or failed run off the lists. */
   dismiss(ticket: string): void {
-    if (this.find(ticket)?.status === "cancelled") this.remove(ticket);
+    const status = this.find(ticket)?.status;
+    if (status === "cancelled" || status === "failed") this.remove(ticket);
   }
 }
 

@@ -64,7 +64,7 @@ describe("runs in flight", () => {
 
   it("keeps a cancelled run, calmly, without reporting an error", async () => {
     let clock = 1000;
-    const done = runs.launch(request, () => clock);
+    const done = runs.launch(request, { now: () => clock });
     const ticket = runs.inFlight[0]!.ticket;
     await runs.cancel(ticket);
     expect(cancelRun).toHaveBeenCalledWith(ticket);
@@ -87,6 +87,53 @@ describe("runs in flight", () => {
     await done;
     expect(runs.inFlight).toHaveLength(0);
     expect(shownErrors.map((e) => e.code)).toEqual(["notFound"]);
+  });
+
+  it("keeps a run whose method failed, with its error and where, without a banner", async () => {
+    const id = "3f9e0c12ab45cd67ef890123456789abcdef0123456789abcdef0123456789ab";
+    const rerun: RunRequest = { ...request, method: { kind: "submission", id } };
+    let clock = 10;
+    const done = runs.launch(rerun, { label: "logconf v2", now: () => clock });
+    expect(runs.flightsOf(id).map((r) => r.label)).toEqual(["logconf v2"]);
+    expect(runs.failureMark(id)).toBeNull();
+
+    clock = 250;
+    const error = {
+      code: "runFailed",
+      message: "method `logconf v2` (method.rhai:12:5) in targets: runtime error: index out of bounds",
+      location: { file: "method.rhai", line: 12, column: 5 },
+    };
+    pending[0]!.reject(error);
+    await done;
+    expect(runs.inFlight[0]).toMatchObject({ status: "failed", endedAt: 250, error });
+    expect(runs.active).toHaveLength(0);
+    expect(shownErrors).toHaveLength(0);
+    expect(runs.failureMark(id)).toEqual({ file: "method.rhai", line: 12, column: 5, message: error.message });
+    // Another submission's page points at nothing.
+    expect(runs.failureMark("other")).toBeNull();
+
+    runs.dismiss(runs.inFlight[0]!.ticket);
+    expect(runs.flightsOf(id)).toEqual([]);
+    expect(runs.failureMark(id)).toBeNull();
+  });
+
+  it("keeps a failure without a location listed, with nothing to point at in the code", async () => {
+    const id = "abc";
+    const done = runs.launch({ ...request, method: { kind: "submission", id } });
+    pending[0]!.reject({ code: "runFailed", message: "training diverged at seed 42", location: null });
+    await done;
+    expect(runs.inFlight[0]!.status).toBe("failed");
+    expect(runs.failureMark(id)).toBeNull();
+  });
+
+  it("lists a submission's runs apart from vanilla runs", async () => {
+    const a = runs.launch(request);
+    const b = runs.launch({ ...request, method: { kind: "submission", id: "abc" } });
+    expect(runs.flightsOf("abc").map((r) => r.request.method)).toEqual([{ kind: "submission", id: "abc" }]);
+    pending[0]!.resolve(stored("one"));
+    pending[1]!.resolve(stored("two"));
+    await Promise.all([a, b]);
+    expect(runs.flightsOf("abc")).toEqual([]);
   });
 
   it("follows two runs at once, each by its own ticket, and x cancels the newest", async () => {

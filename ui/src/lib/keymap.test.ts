@@ -58,6 +58,14 @@ describe("resolveKey", () => {
     expect(resolveKey({ key: "r" }, { ...runs, typing: true })).toBeNull();
     expect(resolveKey({ key: "r" }, { ...queue, overlayOpen: true })).toBeNull();
   });
+  it("re-runs the submission's method with R (Shift+r) on the review screen only, apart from r", () => {
+    expect(resolveKey({ key: "R" }, queue)).toEqual({ type: "rerun" });
+    expect(resolveKey({ key: "R" }, inDiff)).toEqual({ type: "rerun" });
+    expect(resolveKey({ key: "r" }, inDiff)).toEqual({ type: "switchView" });
+    expect(resolveKey({ key: "R" }, runs)).toBeNull();
+    expect(resolveKey({ key: "R" }, { ...queue, typing: true })).toBeNull();
+    expect(resolveKey({ key: "R" }, { ...queue, overlayOpen: true })).toBeNull();
+  });
   it("moves through stored runs with j/k and the arrows on the Runs screen, whatever the review focus", () => {
     const runsFromDetail = { ...runs, focus: "detail" as const };
     expect(resolveKey({ key: "j" }, runsFromDetail)).toEqual({ type: "next" });
@@ -90,7 +98,7 @@ describe("resolveKey", () => {
   });
   it("documents in the cheat sheet every key it binds", () => {
     const documented = new Set(CHEAT_SHEET.flatMap((g) => g.keys.flatMap((k) => k.keys)));
-    for (const key of ["j", "k", "o", "/", "1", "2", "3", "4", "]", "[", "n", "p", "t", "?", "u", "s", "w", "y", "i", "r"]) {
+    for (const key of ["j", "k", "o", "/", "1", "2", "3", "4", "]", "[", "n", "p", "t", "?", "u", "s", "w", "y", "i", "r", "R"]) {
       expect(documented.has(key), `cheat sheet lacks ${key}`).toBe(true);
       const bound = [queue, inDiff, { ...inDiff, tab: "code" as const }].some((ctx) => resolveKey({ key }, ctx) !== null);
       expect(bound, `${key} is documented but bound nowhere`).toBe(true);

@@ -31,7 +31,8 @@ export type Action =
   | { type: "import" }
   | { type: "switchView" }
   | { type: "newRun" }
-  | { type: "cancelRun" };
+  | { type: "cancelRun" }
+  | { type: "rerun" };
 
 /** The parts of a KeyboardEvent the map looks at. */
 export interface KeyInput {
@@ -136,6 +137,9 @@ function resolveReviewKey(key: string, ctx: KeyContext): Action | null {
       return { type: "toggleSort" };
     case "y":
       return { type: "copyId" };
+    // Shift+r: `r` switches screens, and a re-run should never start by a slip of the finger.
+    case "R":
+      return { type: "rerun" };
     case "u":
     case "Escape":
       return { type: "queue" };
@@ -176,6 +180,7 @@ export const CHEAT_SHEET: readonly { group: string; keys: readonly { keys: strin
       { keys: ["n", "p"], does: "Next / previous hunk (Diff)" },
       { keys: ["w"], does: "Ignore whitespace on/off (Diff)" },
       { keys: ["y"], does: "Copy the submission id" },
+      { keys: ["R"], does: "Re-run its method (Shift+r)" },
     ],
   },
   {

@@ -21,7 +21,12 @@ import {
   type LiveRun,
   type RunDraft,
   formatThousands,
+  formatShare,
+  methodShare,
+  modelsOfRun,
+  seedSeconds,
 } from "./runs";
+import { reportSeed } from "./test-fixtures";
 
 function fold(events: RunProgress[], from: LiveRun = initialLiveRun()): LiveRun {
   return events.reduce(foldProgress, from);
@@ -199,25 +204,51 @@ describe("lossPlotGeometry", () => {
     expect(nan.yMin).toBeNull();
   });
 
-  it("takes a stored run's curves per phase, seeds in the same order in every phase", () => {
-    const seed = (s: number) => ({
-      seed: s,
-      weakAcc: 0.5,
-      ceilingAcc: 0.9,
-      studentAcc: 0.7,
-      pgr: 0.5,
-      weakLoss: [s],
-      ceilingLoss: [s + 1],
-      studentLoss: [s + 2],
-      seconds: 1,
-    });
-    const curves = curvesOfRun([seed(42), seed(43)]);
+  it("takes a stored run's curves per phase from its report, seeds in the same order in every phase", () => {
+    const curves = curvesOfRun([reportSeed(42), reportSeed(43)]);
     expect(curves.weak).toEqual([
       { seed: 42, losses: [42] },
       { seed: 43, losses: [43] },
     ]);
     expect(curves.student.map((c) => c.seed)).toEqual([42, 43]);
     expect(curves.ceiling[1]!.losses).toEqual([44]);
+  });
+});
+
+describe("reading a run report", () => {
+  it("lists the three models in training order", () => {
+    const model = (trained_on: string) => ({
+      input_dim: 64,
+      hidden: [],
+      num_classes: 10,
+      trained_on,
+      epochs: 40,
+      batch_size: 64,
+      learning_rate: 0.003,
+      weight_decay: 0,
+    });
+    const config = { weak: model("a (gold)"), ceiling: model("b (gold)"), student: model("b (teacher soft labels)"), student_rounds: 0 };
+    expect(modelsOfRun(config).map((m) => [m.role, m.model.trained_on])).toEqual([
+      ["weak", "a (gold)"],
+      ["ceiling", "b (gold)"],
+      ["student", "b (teacher soft labels)"],
+    ]);
+  });
+
+  it("adds up a seed's three trainings", () => {
+    expect(seedSeconds(reportSeed(42))).toBeCloseTo(1.75);
+  });
+
+  it("gives the method's share of the run's time", () => {
+    expect(methodShare({ method_seconds: 1.5, total_seconds: 12 })).toBeCloseTo(0.125);
+    expect(formatShare(methodShare({ method_seconds: 1.5, total_seconds: 12 }))).toBe("12.5%");
+    expect(methodShare({ method_seconds: 0, total_seconds: 12 })).toBe(0);
+    expect(formatShare(0)).toBe("0.0%");
+    expect(formatShare(0.00004)).toBe("<0.1%");
+    expect(methodShare({ method_seconds: 0, total_seconds: 0 })).toBeNull();
+    expect(formatShare(null)).toBe("—");
+    // Clock skew cannot make the method take more than the whole run.
+    expect(methodShare({ method_seconds: 13, total_seconds: 12 })).toBe(1);
   });
 });
 
@@ -229,6 +260,17 @@ describe("buildRunRequest", () => {
       ok: true,
       request: { task: "digits", seeds: 5, firstSeed: 42, device: "cpu", evalSplit: "test" },
     });
+  });
+
+  it("names the method when one is given, and leaves it out for the vanilla student", () => {
+    const check = buildRunRequest(draft, { kind: "submission", id: "3f9e0c12" });
+    expect(check).toEqual({
+      ok: true,
+      request: { method: { kind: "submission", id: "3f9e0c12" }, task: "digits", seeds: 5, firstSeed: 42, device: "cpu", evalSplit: "test" },
+    });
+    expect(check.ok && "method" in check.request).toBe(true);
+    const vanilla = buildRunRequest(draft);
+    expect(vanilla.ok && "method" in vanilla.request).toBe(false);
   });
 
   it("falls back to seed 42 when the first seed is left empty", () => {

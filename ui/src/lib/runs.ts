@@ -1,7 +1,16 @@
 // The Runs view's logic: folding live progress, describing it, plotting loss curves, building a
 // request from the form. Pure functions over the transport types.
 
-import type { ModelView, RunProgress, RunRequest, RunSeedView } from "./bindings";
+import type {
+  MethodSource,
+  ModelRecord,
+  ModelView,
+  ProtocolConfigRecord,
+  RunProgress,
+  RunRequest,
+  RunTimings,
+  SeedOutcome as ReportSeed,
+} from "./bindings";
 import { formatPgr } from "./format";
 
 export type Phase = "weak" | "ceiling" | "student";
@@ -148,13 +157,37 @@ export function describeProgress(state: LiveRun, device: string): string {
   return `seed ${c.seed} · ${PHASE_LABELS[c.phase]} · epoch ${c.epoch}/${c.epochs} · loss ${formatLoss(c.loss)}`;
 }
 
-/** The loss curves of a stored run, per phase, seeds in the run's order. */
-export function curvesOfRun(perSeed: readonly RunSeedView[]): LossCurves {
+/** The loss curves of a stored run's report, per phase, seeds in the run's order. */
+export function curvesOfRun(perSeed: readonly ReportSeed[]): LossCurves {
   return {
-    weak: perSeed.map((s) => ({ seed: s.seed, losses: s.weakLoss })),
-    ceiling: perSeed.map((s) => ({ seed: s.seed, losses: s.ceilingLoss })),
-    student: perSeed.map((s) => ({ seed: s.seed, losses: s.studentLoss })),
+    weak: perSeed.map((s) => ({ seed: s.seed, losses: s.curves.weak })),
+    ceiling: perSeed.map((s) => ({ seed: s.seed, losses: s.curves.ceiling })),
+    student: perSeed.map((s) => ({ seed: s.seed, losses: s.curves.student })),
   };
+}
+
+/** The three models of a run's report, in the order they are trained. */
+export function modelsOfRun(config: ProtocolConfigRecord): { role: Phase; model: ModelRecord }[] {
+  return PHASES.map((role) => ({ role, model: config[role] }));
+}
+
+/** Seconds one seed spent training its three models. */
+export function seedSeconds(seed: Pick<ReportSeed, "seconds">): number {
+  return seed.seconds.weak + seed.seconds.ceiling + seed.seconds.student;
+}
+
+/** The method's share of the run's wall time, in [0, 1]; null when the run took no time. */
+export function methodShare(timings: Pick<RunTimings, "method_seconds" | "total_seconds">): number | null {
+  const { method_seconds: method, total_seconds: total } = timings;
+  if (!Number.isFinite(method) || !Number.isFinite(total) || total <= 0) return null;
+  return Math.min(1, Math.max(0, method / total));
+}
+
+/** A share as a percentage: "12.3%", "<0.1%" for a sliver, "—" for none. */
+export function formatShare(share: number | null): string {
+  if (share === null || !Number.isFinite(share)) return "—";
+  if (share > 0 && share < 0.001) return "<0.1%";
+  return `${(share * 100).toFixed(1)}%`;
 }
 
 // ---------- Loss plot ----------
@@ -257,8 +290,11 @@ export interface RunDraft {
 
 export type DraftCheck = { ok: true; request: RunRequest } | { ok: false; problem: string };
 
-/** The request the form describes, or the one thing to fix first. */
-export function buildRunRequest(draft: RunDraft): DraftCheck {
+/**
+ * The request the form describes, or the one thing to fix first. Without `method` the backend
+ * trains the built-in vanilla student.
+ */
+export function buildRunRequest(draft: RunDraft, method?: MethodSource): DraftCheck {
   if (draft.task === "") return { ok: false, problem: "Pick a task." };
   const seeds = draft.seeds;
   if (seeds === null || seeds === undefined || !Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SEEDS) {
@@ -268,10 +304,8 @@ export function buildRunRequest(draft: RunDraft): DraftCheck {
   if (!Number.isInteger(first) || first < 0 || first + seeds > Number.MAX_SAFE_INTEGER) {
     return { ok: false, problem: "First seed: a whole number, 0 or more." };
   }
-  return {
-    ok: true,
-    request: { task: draft.task, seeds, firstSeed: first, device: draft.device, evalSplit: draft.evalSplit },
-  };
+  const request: RunRequest = { task: draft.task, seeds, firstSeed: first, device: draft.device, evalSplit: draft.evalSplit };
+  return { ok: true, request: method ? { method, ...request } : request };
 }
 
 let ticketCount = 0;

@@ -1,6 +1,6 @@
 // Builders for the transport types in unit tests.
 
-import type { ClaimView, SubmissionSummary } from "./bindings";
+import type { ClaimView, RunSummary, SeedOutcome, SubmissionSummary } from "./bindings";
 
 export function claim(overrides: Partial<ClaimView> = {}): ClaimView {
   return {
@@ -30,6 +30,40 @@ export function summary(overrides: Partial<SubmissionSummary> = {}): SubmissionS
     parentId: null,
     missingParent: null,
     claims: [claim()],
+    ...overrides,
+  };
+}
+
+/** One seed of a run report; its loss curves hold the seed (+1, +2) so tests can tell them apart. */
+export function reportSeed(seed: number, overrides: Partial<SeedOutcome> = {}): SeedOutcome {
+  return {
+    seed,
+    weak_acc: 0.5,
+    ceiling_acc: 0.9,
+    student_acc: 0.7,
+    pgr: 0.5,
+    curves: { weak: [seed], ceiling: [seed + 1], student: [seed + 2] },
+    seconds: { weak: 0.25, ceiling: 0.5, student: 1 },
+    ...overrides,
+  };
+}
+
+export function runSummary(overrides: Partial<RunSummary> = {}): RunSummary {
+  return {
+    id: "9a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9",
+    shortId: "9a1b2c3d4e5f",
+    task: "digits",
+    method: "logconf v2: hardening at the teacher's class balance",
+    evalSplit: "test",
+    backend: "flex",
+    adapter: "CPU (flex)",
+    seeds: [42, 43, 44, 45, 46],
+    pgr: 0.42,
+    pgrSe: 0.04,
+    totalSeconds: 31.5,
+    finishedAt: "2026-05-02T10:00:00Z",
+    createdBy: "reviewer",
+    submissionId: "3f9e0c12ab45cd67ef890123456789abcdef0123456789abcdef0123456789ab",
     ...overrides,
   };
 }

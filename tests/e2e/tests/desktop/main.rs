@@ -1,10 +1,11 @@
 //! Drives the real desktop app: queue, filter, Overview, Code, Diff, keyboard, import, a re-run
-//! from the Runs view, screenshot.
+//! from the Runs view, a re-run of a submission's own method from its page, screenshots.
 //!
 //! Run by `./dev test` as
 //! `xvfb-run -a cargo test -p aar-review-e2e -- --ignored --test-threads=1`
 //! after `npm --prefix ui ci && npm --prefix ui run build && cargo build -p aar-review-app`.
-//! `AAR_E2E_SCREENSHOT_TO_DOCS=1` also writes `docs/screenshot.png`; `AAR_E2E_TOUR=1` writes a
+//! `AAR_E2E_SCREENSHOT_TO_DOCS=1` also writes `docs/screenshot.png` and `docs/rerun.png`;
+//! `AAR_E2E_TOUR=1` writes a
 //! screenshot of every tab, in both themes, to `tests/e2e/artifacts/`.
 
 use std::ffi::OsStr;
@@ -26,6 +27,8 @@ const LOGCONF_V2: &str = "logconf v2: hardening at the teacher's class balance";
 const REVIEWER: &str = "e2e-reviewer";
 
 const STARTUP: Duration = Duration::from_secs(90);
+/// A one-seed re-run of a sandboxed method on CPU, on a 2-core CI machine.
+const RERUN: Duration = Duration::from_secs(240);
 const STEP: Duration = Duration::from_secs(20);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -105,6 +108,7 @@ async fn exercise(client: &Client, db: &Path) {
     cheat_sheet_opens_and_closes(client).await;
     import_reports_errors_and_results(client).await;
     rerun_from_the_runs_view(client, db).await;
+    rerun_a_submission_from_its_page(client, db).await;
 }
 
 /// A fresh database gets the demo corpus on the first start.
@@ -306,6 +310,141 @@ async fn rerun_from_the_runs_view(client: &Client, db: &Path) {
     if touring() {
         let png = screenshot(client).await;
         write_png(&repo_root().join("tests/e2e/artifacts"), "tour-runs.png", &png);
+    }
+}
+
+/// A reviewer re-runs a submission's own method from its page, by keyboard where the app has keys
+/// (r, /, Escape, j, o, R, Enter): the run is stored linked to the submission, and the page shows
+/// the reproduced PGR next to the claimed one, as the store holds it (read back through the CLI).
+async fn rerun_a_submission_from_its_page(client: &Client, db: &Path) {
+    // Leave any field of the Runs view, then go back to the review screen.
+    press(client, "\u{E00C}r").await;
+    wait_for("r to go back to the review screen", STEP, async || {
+        client.find(Locator::Css("[data-testid=runs-view]")).await.is_err().then_some(())
+    })
+    .await;
+    press(client, "/").await;
+    wait_for("/ to focus the queue filter", STEP, async || {
+        let focused =
+            client.execute("return document.activeElement?.dataset?.testid ?? null;", vec![]).await.ok()?;
+        (focused.as_str() == Some("queue-filter")).then_some(())
+    })
+    .await;
+    let filter =
+        client.find(Locator::Css("[data-testid=queue-filter]")).await.expect("the queue has a filter box");
+    filter.send_keys("Vanilla baseline").await.expect("the filter box takes text");
+    wait_for("the filter to leave exactly the vanilla baseline", STEP, async || {
+        let rows = texts(client, "[data-testid=queue-row] .row-title").await;
+        (rows == [VANILLA]).then_some(())
+    })
+    .await;
+    // Leave the box (Escape), select the one row left (j) and open it (o).
+    press(client, "\u{E00C}").await;
+    wait_for("Escape to leave the filter box", STEP, async || {
+        let focused =
+            client.execute("return document.activeElement?.dataset?.testid ?? null;", vec![]).await.ok()?;
+        (focused.as_str() != Some("queue-filter")).then_some(())
+    })
+    .await;
+    press(client, "jo").await;
+    wait_for("the detail to show the vanilla baseline", STEP, async || {
+        (text(client, "[data-testid=detail-title]").await? == VANILLA).then_some(())
+    })
+    .await;
+    let short_id = text(client, "[data-testid=copy-id]").await.expect("the detail shows the submission's id");
+
+    // R (Shift+r) opens the re-run dialog, defaulting to the first claimed pack (digits).
+    press(client, "R").await;
+    let task = wait_for("R to open the re-run dialog with the packs loaded", STEP, async || {
+        let select = client.find(Locator::Css("[data-testid=rerun-task]")).await.ok()?;
+        select.is_enabled().await.ok()?.then_some(select)
+    })
+    .await;
+    let default_task = task.prop("value").await.ok().flatten();
+    assert_eq!(default_task.as_deref(), Some("digits"), "the dialog should start on the first claimed pack");
+    client
+        .find(Locator::Css("[data-testid=rerun-device]"))
+        .await
+        .expect("a device choice")
+        .select_by_value("cpu")
+        .await
+        .expect("cpu is a device choice");
+    let seeds = client.find(Locator::Css("[data-testid=rerun-seeds]")).await.expect("a seeds field");
+    seeds.clear().await.expect("the seeds field can be emptied");
+    // Enter in a field starts the run, as in any form.
+    seeds.send_keys("1\u{E007}").await.expect("the seeds field takes a number and Enter");
+    wait_for("the dialog to close once the re-run starts", STEP, async || {
+        client.find(Locator::Css("[data-testid=rerun-dialog]")).await.is_err().then_some(())
+    })
+    .await;
+
+    let (run_id, reproduced, claimed) =
+        wait_for("the re-run listed on the submission's page", RERUN, async || {
+            if let Some(failed) = text(client, "[data-testid=run-failed]").await {
+                panic!("the re-run failed: {failed}");
+            }
+            let row = client.find(Locator::Css("[data-testid=rerun-row]")).await.ok()?;
+            let id = row.attr("data-id").await.ok()??;
+            let cell = |css: &'static str| {
+                let row = row.clone();
+                async move { row.find(Locator::Css(css)).await.ok()?.attr("data-value").await.ok()? }
+            };
+            Some((
+                id,
+                cell("[data-testid=rerun-reproduced]").await?,
+                cell("[data-testid=rerun-claimed]").await?,
+            ))
+        })
+        .await;
+    assert_eq!(
+        claimed.parse::<f64>().ok(),
+        Some(0.24),
+        "next to it, the claimed digits PGR, not {claimed:?}"
+    );
+    let row = text(client, "[data-testid=rerun-row]").await.unwrap_or_default();
+    assert!(row.contains("digits") && row.contains("0.240"), "the row shows task and claim, shows {row:?}");
+
+    let stored = std::process::Command::new(cli_binary())
+        .arg("--db")
+        .arg(db)
+        .args(["runs", "--json"])
+        .output()
+        .expect("the CLI runs");
+    assert!(stored.status.success(), "aar-review runs failed: {}", String::from_utf8_lossy(&stored.stderr));
+    let runs: serde_json::Value = serde_json::from_slice(&stored.stdout).expect("runs --json is JSON");
+    let run = runs
+        .as_array()
+        .expect("a list of runs")
+        .iter()
+        .find(|r| r["id"] == run_id.as_str())
+        .unwrap_or_else(|| panic!("the run {run_id} shown on the page is stored: {runs}"));
+    let submission = run["submissionId"].as_str().expect("the run is linked to its submission");
+    assert!(submission.starts_with(short_id.trim()), "linked to {submission}, not to the page's {short_id}");
+    assert_eq!(run["task"], "digits");
+    assert_eq!(run["seeds"], serde_json::json!([42]));
+    assert_eq!(run["method"], VANILLA, "the submission's own method ran, by its title");
+    let pgr = run["pgr"].as_f64().expect("a defined PGR on digits");
+    assert_eq!(
+        reproduced.parse::<f64>().ok(),
+        Some(pgr),
+        "the page shows the stored PGR, not {reproduced:?}"
+    );
+    let in_claims = text(client, "[data-testid=claim-reproduced]").await.unwrap_or_default();
+    assert_ne!(in_claims.trim(), "—", "the claims table shows the reproduced PGR next to the claim");
+
+    // Clear the filter (the whole queue back, the vanilla baseline still open) for the picture.
+    press(client, "/").await;
+    filter.send_keys("\u{E009}a\u{E000}\u{E003}").await.expect("the filter box can be emptied");
+    press(client, "\u{E00C}").await;
+    wait_for("the whole queue to come back", STEP, async || {
+        (texts(client, "[data-testid=queue-row]").await.len() >= 10).then_some(())
+    })
+    .await;
+    let png = screenshot(client).await;
+    let root = repo_root();
+    write_png(&root.join("tests/e2e/artifacts"), "rerun.png", &png);
+    if std::env::var_os("AAR_E2E_SCREENSHOT_TO_DOCS").is_some_and(|v| v == "1") {
+        write_png(&root.join("docs"), "rerun.png", &png);
     }
 }
 
