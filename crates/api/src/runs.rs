@@ -222,7 +222,7 @@ async fn failed(
                 "code_sha256": record.code_sha256, "epoch": epoch, "error": source,
                 "access_log": access_log,
             });
-            (detail, ApiError { message, ..methods::method_failure(source) })
+            (detail, ApiError { message, ..methods::method_failure(*source) })
         }
         E::Diverged { .. } => {
             let detail = serde_json::json!({

@@ -15,7 +15,7 @@ async fn open(dir: &tempfile::TempDir) -> Api {
     Api::open(dir.path().join("review.db").to_str().unwrap(), "tester".into(), clock).await.unwrap()
 }
 
-fn quiet() -> Box<ProgressForwarder> {
+fn quiet() -> Box<dyn aar_api::ProgressSink + Send> {
     Box::new(ProgressForwarder::new(|_: RunProgress| {}))
 }
 

@@ -63,14 +63,11 @@ async fn a_run_reports_progress_and_is_stored_in_full() {
 
     assert_eq!(detail.summary.task, "digits-copyable");
     assert_eq!(detail.summary.seeds, vec![42, 43]);
-    assert_eq!(detail.per_seed.len(), 2);
-    assert_eq!(
-        detail.models.iter().map(|m| m.role.as_str()).collect::<Vec<_>>(),
-        ["weak", "ceiling", "student"]
-    );
-    let epochs = detail.models[2].epochs as usize;
-    assert!(detail.per_seed.iter().all(|s| s.student_loss.len() == epochs));
-    assert!(detail.timings.steps > 0);
+    let report = &detail.report;
+    assert_eq!(report.per_seed.len(), 2);
+    let epochs = report.config.student.epochs as usize;
+    assert!(report.per_seed.iter().all(|s| s.curves.student.len() == epochs));
+    assert!(report.timings.steps > 0);
     assert_eq!(detail.summary.created_by, "tester");
 
     // What the run view reads back later is what the run returned.

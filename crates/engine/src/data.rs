@@ -282,9 +282,12 @@ impl SplitData {
     }
 }
 
+/// One folder of a packs folder, and what loading it gave.
+pub type LoadedPack = (PathBuf, Result<TaskData, EngineError>);
+
 /// Loads every pack in `root` (one folder each, in name order). A bad pack does not hide the good
 /// ones: each folder gets its own result.
-pub fn list_packs(root: &Path) -> Result<Vec<(PathBuf, Result<TaskData, EngineError>)>, EngineError> {
+pub fn list_packs(root: &Path) -> Result<Vec<LoadedPack>, EngineError> {
     let entries =
         std::fs::read_dir(root).map_err(|source| EngineError::Io { path: root.to_owned(), source })?;
     let mut dirs: Vec<PathBuf> = entries

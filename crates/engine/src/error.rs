@@ -9,7 +9,9 @@ pub enum EngineError {
     #[error("no GPU adapter is available ({0}); use --device cpu")]
     NoGpu(String),
     #[error("{source}{}", epoch.map(|e| format!(" (student epoch {e})")).unwrap_or_default())]
-    Method { epoch: Option<u32>, source: crate::MethodError },
+    // Boxed: a method error carries a message and a position, and would make every engine
+    // result as large.
+    Method { epoch: Option<u32>, source: Box<crate::MethodError> },
     #[error("training diverged: the {phase} loss became {value} at epoch {epoch} (seed {seed})")]
     Diverged { phase: &'static str, seed: u64, epoch: u32, value: f64 },
     #[error("cancelled")]

@@ -65,7 +65,7 @@ pub fn run_protocol(
     };
     let chosen = method_time
         .time(|| method.configure(&info))
-        .map_err(|source| EngineError::Method { epoch: None, source })?;
+        .map_err(|source| EngineError::Method { epoch: None, source: Box::new(source) })?;
     let base = request.student_train.clone().unwrap_or_else(|| meta.strong.train.clone());
     let student_train = TrainDefaults {
         epochs: chosen.epochs.unwrap_or(base.epochs),
@@ -278,7 +278,7 @@ fn run_seed(
             };
             let chosen = method_time
                 .time(|| method.targets(&ctx))
-                .map_err(|source| EngineError::Method { epoch: Some(epoch), source })?;
+                .map_err(|source| EngineError::Method { epoch: Some(epoch), source: Box::new(source) })?;
             custom_targets(chosen, epoch, n_b, classes, &teacher_on_train_device, device)
         };
         session.epoch_offset = round * student_train.epochs;
@@ -344,11 +344,11 @@ fn custom_targets(
 ) -> Result<Option<Targets>, EngineError> {
     let invalid = |message: String| EngineError::Method {
         epoch: Some(epoch),
-        source: MethodError::new(
+        source: Box::new(MethodError::new(
             EntryPoint::Targets,
             MethodErrorKind::BadOutput { what: "output".into() },
             message,
-        ),
+        )),
     };
     match chosen {
         EpochTargets::Teacher => Ok(Some(Targets { probs: teacher.clone(), weights: None })),

@@ -23,7 +23,8 @@ fn run_vanilla(task: &str) -> RunReport {
         student_train: None,
         started_at: "2026-11-22T00:00:00Z".into(),
     };
-    let record = MethodRecord { name: "vanilla".into(), code_sha256: None, submission_id: None };
+    let record =
+        MethodRecord { name: "vanilla".into(), code_sha256: None, submission_id: None, access_log: None };
     run_protocol(&request, &mut Vanilla, record, &mut Quiet, &CancelToken::new(), &|| String::new()).unwrap()
 }
 

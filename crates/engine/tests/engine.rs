@@ -105,7 +105,8 @@ fn run(
         student_train: None,
         started_at: "2026-11-22T00:00:00Z".into(),
     };
-    let record = MethodRecord { name: method.name(), code_sha256: None, submission_id: None };
+    let record =
+        MethodRecord { name: method.name(), code_sha256: None, submission_id: None, access_log: None };
     run_protocol(&request, method, record, sink, cancel, &|| "2026-11-22T00:01:00Z".to_owned())
 }
 
@@ -321,7 +322,8 @@ fn a_run_refuses_student_overrides_out_of_bounds() {
         }),
         started_at: "2026-11-22T10:00:00Z".into(),
     };
-    let method = MethodRecord { name: "vanilla".into(), code_sha256: None, submission_id: None };
+    let method =
+        MethodRecord { name: "vanilla".into(), code_sha256: None, submission_id: None, access_log: None };
     let err =
         run_protocol(&request, &mut Vanilla, method, &mut Quiet, &CancelToken::new(), &|| String::new())
             .unwrap_err();

@@ -180,7 +180,9 @@ fn edited_pack(root: &Path, folder: &str, edit: impl Fn(&mut Value)) {
 fn bad_task_packs_are_reported_by_name_and_the_good_ones_stay_usable() {
     let ws = Workspace::new();
     let extra = ws.path("packs");
-    let cases: [(&str, &dyn Fn(&mut Value), &str); 8] = [
+    // (folder, what is wrong with its task.json, what the warning must name)
+    type Case<'a> = (&'a str, &'a dyn Fn(&mut Value), &'a str);
+    let cases: [Case<'_>; 8] = [
         ("huge-classes", &|m| m["num_classes"] = 4294967295u64.into(), "num_classes"),
         ("huge-hidden", &|m| m["strong"]["hidden"] = serde_json::json!([200000, 200000]), "strong.hidden"),
         ("zero-hidden", &|m| m["strong"]["hidden"] = serde_json::json!([0]), "strong.hidden"),
