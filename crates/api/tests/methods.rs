@@ -51,7 +51,7 @@ async fn a_demo_submissions_method_runs_from_its_stored_bytes_and_is_linked_to_i
     let api = open(&dir).await;
     api.import_demo().await.unwrap();
     let list = api.list(&ListQuery::default()).await.unwrap();
-    let logconf = list.iter().find(|s| s.title.starts_with("logconf v1")).expect("the demo holds logconf v1");
+    let logconf = list.iter().find(|s| s.title.contains("(logconf) v1")).expect("the demo holds logconf v1");
     let method = api.file(&logconf.id, &api.show(&logconf.id).await.unwrap().method_path).await.unwrap();
 
     let report =
