@@ -3,7 +3,7 @@
 docs/reference-methods.md (python3 stdlib only; all numbers come from the aar-review binary).
 
 Usage: python3 docs/tools/reference_table.py --binary target/debug/aar-review [--seeds 5]
-           [--device cpu] [--out docs/reference-methods-table.md]
+           [--device cpu] [--out reference-methods-table.md]
 
 Each (method, pack) is one `aar-review run FILE --task PACK --seeds N --device D --json` into a
 scratch database; every method is then compared with vanilla on the same seeds by
@@ -32,7 +32,7 @@ def main():
     parser.add_argument("--binary", required=True)
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--device", default="cpu")
-    parser.add_argument("--out", default=os.path.join(ROOT, "docs", "reference-methods-table.md"))
+    parser.add_argument("--out", default="reference-methods-table.md")
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
     db = os.path.join(tempfile.mkdtemp(), "reference.db")
