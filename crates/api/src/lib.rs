@@ -221,13 +221,14 @@ impl Api {
 
     /// The task packs a run can use.
     pub fn tasks(&self) -> ApiResult<Vec<TaskSummary>> {
-        Ok(runs::TaskCatalog::load().packs.iter().map(runs::summary).collect())
+        Ok(self.tasks_and_problems().0)
     }
 
-    /// The task packs that could not be loaded (a bad pack under `$AAR_REVIEW_TASKS`, a name
-    /// clash), each with its problem. The good packs stay usable.
-    pub fn task_problems(&self) -> Vec<TaskProblem> {
-        runs::TaskCatalog::load().problems
+    /// The task packs a run can use, and those that could not be loaded (a bad pack under
+    /// `$AAR_REVIEW_TASKS`, a name clash), each with its problem, from one load of the packs.
+    pub fn tasks_and_problems(&self) -> (Vec<TaskSummary>, Vec<TaskProblem>) {
+        let catalog = runs::TaskCatalog::load();
+        (catalog.packs.iter().map(runs::summary).collect(), catalog.problems)
     }
 
     /// Re-runs the W2S protocol with the requested method (vanilla, a stored submission's, or a
@@ -267,8 +268,14 @@ impl Api {
 
     /// A stored run in full (id or unambiguous prefix).
     pub async fn run_detail(&self, id: &str) -> ApiResult<RunDetail> {
+        let (summary, report) = self.stored_run(id).await?;
+        Ok(RunDetail { summary, report })
+    }
+
+    /// A stored run's summary and report (id or unambiguous prefix).
+    async fn stored_run(&self, id: &str) -> ApiResult<(RunSummary, RunReport)> {
         let row = self.store.run(&IdPrefix::parse(id)?).await?;
-        Ok(RunDetail { summary: runs::run_summary(&row), report: runs::parse_report(&row)? })
+        Ok((runs::run_summary(&row), runs::parse_report(&row)?))
     }
 
     /// The stored runs of one submission's method, newest first.
@@ -291,20 +298,12 @@ impl Api {
     /// Compares two stored runs seed by seed (a method against a baseline on the same pack,
     /// split and seeds), with paired t-tests on the PGR and student accuracy differences.
     pub async fn compare_runs(&self, method: &str, baseline: &str) -> ApiResult<RunComparison> {
-        let load = |id: &str| {
-            let id = id.to_owned();
-            async move {
-                let row = self.store.run(&IdPrefix::parse(&id)?).await?;
-                Ok::<_, ApiError>((runs::run_summary(&row), runs::parse_report(&row)?))
-            }
-        };
-        runs::compare(load(method).await?, load(baseline).await?)
+        runs::compare(self.stored_run(method).await?, self.stored_run(baseline).await?)
     }
 
     /// The full report of a stored run (id or unambiguous prefix).
     pub async fn run_report(&self, id: &str) -> ApiResult<RunReport> {
-        let row = self.store.run(&IdPrefix::parse(id)?).await?;
-        runs::parse_report(&row)
+        Ok(self.stored_run(id).await?.1)
     }
 
     /// The newest `limit` audit entries, newest first.

@@ -215,22 +215,19 @@ async fn failed(
 ) -> ApiError {
     use aar_engine::EngineError as E;
     let message = e.to_string();
-    let (detail, error) = match e {
+    // What failed and with which method; a method failure adds its typed error and access log.
+    let mut detail = serde_json::json!({
+        "task": request.task, "method": record.name, "submission": record.submission_id,
+        "code_sha256": record.code_sha256, "error": message,
+    });
+    let error = match e {
         E::Method { epoch, source } => {
-            let detail = serde_json::json!({
-                "task": request.task, "method": record.name, "submission": record.submission_id,
-                "code_sha256": record.code_sha256, "epoch": epoch, "error": source,
-                "access_log": access_log,
-            });
-            (detail, ApiError { message, ..methods::method_failure(*source) })
+            detail["epoch"] = serde_json::json!(epoch);
+            detail["error"] = serde_json::json!(source);
+            detail["access_log"] = serde_json::json!(access_log);
+            ApiError { message, ..methods::method_failure(*source) }
         }
-        E::Diverged { .. } => {
-            let detail = serde_json::json!({
-                "task": request.task, "method": record.name, "submission": record.submission_id,
-                "code_sha256": record.code_sha256, "error": message,
-            });
-            (detail, ApiError::new(ErrorCode::RunFailed, message))
-        }
+        E::Diverged { .. } => ApiError::new(ErrorCode::RunFailed, message),
         other => return engine_error(other),
     };
     match store.record_failed_run(&audit_subject(record), &detail, ctx).await {

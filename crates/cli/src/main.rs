@@ -275,8 +275,8 @@ async fn dispatch(api: &Api, command: Command) -> Result<(), ApiError> {
             render::emit(json, &diff, render::diff)
         }
         Command::Tasks { json } => {
-            let tasks = api.tasks()?;
-            render::warn_task_problems(&api.task_problems());
+            let (tasks, problems) = api.tasks_and_problems();
+            render::warn_task_problems(&problems);
             render::emit(json, &tasks, |t| render::tasks(t))
         }
         Command::Run { method, task, seeds, first_seed, device, split, json } => {
