@@ -35,6 +35,8 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 /// How long a SQLite writer waits for another one before giving up. An import of a large export
 /// holds the lock for a few seconds; a minute leaves room for a queue of them.
 const SQLITE_BUSY_TIMEOUT: &str = "PRAGMA busy_timeout = 60000";
+/// How long an open waits for another process's lock: as long as the busy timeout above.
+const SQLITE_BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The PostgreSQL advisory lock every write transaction takes (an arbitrary constant: "AARR").
 const WRITE_LOCK_KEY: i64 = 0x4141_5252;
@@ -82,6 +84,29 @@ pub struct Store {
     dialect: Dialect,
 }
 
+/// Switches a SQLite file to WAL. The switch needs an exclusive lock that SQLite's busy
+/// handler does not wait for, so when another process is opening or writing the same fresh
+/// file at this moment it fails at once with "database is locked": retry it, with backoff,
+/// for as long as a write would wait.
+async fn set_wal(pool: &AnyPool) -> Result<(), StoreError> {
+    let deadline = std::time::Instant::now() + SQLITE_BUSY_WAIT;
+    let mut pause = std::time::Duration::from_millis(5);
+    loop {
+        match sqlx::query("PRAGMA journal_mode = WAL").execute(pool).await {
+            Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(std::time::Duration::from_millis(200));
+            }
+            outcome => return outcome.map(drop).map_err(StoreError::from),
+        }
+    }
+}
+
+/// SQLite's `SQLITE_BUSY`, extended codes included.
+fn is_busy(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| c & 0xff == 5))
+}
+
 impl Store {
     /// Opens a database named as a user names it: a SQLite file path, a `sqlite:` URL or a
     /// `postgres://user:pass@host/db` URL (see [`Location::parse`]).
@@ -111,7 +136,7 @@ impl Store {
         if dialect == Dialect::Sqlite && !location.is_in_memory() {
             // WAL lets readers (the GUI) proceed while an import writes. The mode is stored in the
             // file, so setting it once per open is enough.
-            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+            set_wal(&pool).await?;
         }
         let store = Store { pool, dialect };
         store.migrate().await?;
