@@ -8,6 +8,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::vocab::Split;
+
 /// The manifest format version this build reads and writes.
 pub const SUBMISSION_SCHEMA_VERSION: u32 = 1;
 
@@ -32,6 +34,11 @@ pub struct SubmissionManifest {
     pub description: String,
     /// The executable method file: the exact bytes a re-run executes.
     pub method: MethodFile,
+    /// Whether the method learns from the weak teacher (the default) or elicits the strong
+    /// model's knowledge without it. Verification reads a student that ignores the teacher as a
+    /// failure only for teacher methods.
+    #[serde(default, skip_serializing_if = "MethodFamily::is_default")]
+    pub family: MethodFamily,
     /// Other source files, shown for context only; never executed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<String>,
@@ -67,6 +74,7 @@ pub struct MethodFile {
 
 /// Languages a method file may be written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum MethodLanguage {
     /// A Rhai script run by AAR Review's sandbox against the W2S engine.
@@ -83,9 +91,39 @@ impl MethodLanguage {
         }
     }
 
+    pub fn parse(text: &str) -> Option<MethodLanguage> {
+        [MethodLanguage::Rhai, MethodLanguage::Python].into_iter().find(|l| l.as_str() == text)
+    }
+
     /// Whether AAR Review's own engine can execute methods in this language.
     pub fn is_rerunnable(self) -> bool {
         matches!(self, MethodLanguage::Rhai)
+    }
+}
+
+/// What kind of W2S method a submission declares.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
+pub enum MethodFamily {
+    /// Learns from the weak teacher's labels (distillation, filtering, reweighting...).
+    #[default]
+    Teacher,
+    /// Elicits the strong model's knowledge without the teacher (e.g. consistency elicitation);
+    /// its student is expected not to react when the teacher's labels are shuffled.
+    Unsupervised,
+}
+
+impl MethodFamily {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MethodFamily::Teacher => "teacher",
+            MethodFamily::Unsupervised => "unsupervised",
+        }
+    }
+
+    fn is_default(&self) -> bool {
+        *self == MethodFamily::default()
     }
 }
 
@@ -95,9 +133,10 @@ impl MethodLanguage {
 pub struct Claim {
     /// Task family, e.g. "digits", "chat", "math".
     pub task: String,
-    /// The split the numbers were measured on, e.g. "dev" or "test".
+    /// The split the numbers were measured on: `dev` for what the agents could score themselves
+    /// on, `test` for the held-out split.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub split: Option<String>,
+    pub split: Option<Split>,
     /// Performance gap recovered, (student - weak) / (ceiling - weak).
     pub pgr: f64,
     /// Standard error of `pgr`, if the author reported one.
@@ -148,6 +187,7 @@ pub struct ForumPost {
 
 /// The AAR forum's finding types.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum PostKind {
     Hypothesis,
@@ -179,6 +219,8 @@ impl PostKind {
         }
     }
 }
+
+crate::display_as_str!(MethodLanguage, MethodFamily, PostKind);
 
 /// A comment under a forum post.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

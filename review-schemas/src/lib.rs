@@ -11,8 +11,22 @@
 //! - [`run`]: the report of one re-run of the W2S protocol, with [`method`]'s access log.
 //! - [`task`]: a task pack's metadata (`task.json`), beside its safetensors data.
 //! - [`verdict`]: a reviewer's verdict, as exported.
+//! - [`verification`]: the report of a verification: whether a submission's claim is real.
+//! - [`vocab`]: the closed vocabularies they share (splits, devices, phases, file roles).
 //!
 //! This crate does no IO and knows nothing about storage or the UI.
+
+/// Each name displays as it is written in JSON.
+macro_rules! display_as_str {
+    ($($ty:ty),*) => {$(
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    )*};
+}
+pub(crate) use display_as_str;
 
 pub mod aar;
 pub mod bundle;
@@ -20,6 +34,8 @@ pub mod method;
 pub mod run;
 pub mod task;
 pub mod verdict;
+pub mod verification;
+pub mod vocab;
 
 /// A named JSON Schema, as written to `schemas/<file_name>`.
 #[derive(Debug)]
@@ -45,6 +61,10 @@ pub fn all_schemas() -> Vec<NamedSchema> {
         },
         NamedSchema { file_name: "run-report.schema.json", schema: schemars::schema_for!(run::RunReport) },
         NamedSchema { file_name: "task.schema.json", schema: schemars::schema_for!(task::TaskPack) },
+        NamedSchema {
+            file_name: "verification-report.schema.json",
+            schema: schemars::schema_for!(verification::VerificationReport),
+        },
         NamedSchema {
             file_name: "verdict.schema.json",
             schema: schemars::schema_for!(verdict::VerdictRecord),

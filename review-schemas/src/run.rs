@@ -5,6 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::method::AccessLog;
+use crate::vocab::{Backend, DeviceChoice, EvalSplit};
 
 /// The run-report format version this build writes. Version 2 added the method's access log,
 /// the time spent in the method, and the student's self-training rounds; version 1 reports read
@@ -22,7 +23,7 @@ pub struct RunReport {
     /// The method the student was trained with.
     pub method: MethodRecord,
     /// The split the three models were evaluated on: `test`, or `private` for reviewer re-runs.
-    pub eval_split: String,
+    pub eval_split: EvalSplit,
     pub device: DeviceRecord,
     /// Version of the engine (the `aar-engine` crate) that produced the report.
     pub engine_version: String,
@@ -57,10 +58,10 @@ pub struct MethodRecord {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct DeviceRecord {
-    /// What was asked for: `auto`, `gpu` or `cpu`.
-    pub requested: String,
-    /// The burn backend that ran: `flex` (CPU) or `wgpu`.
-    pub backend: String,
+    /// What was asked for.
+    pub requested: DeviceChoice,
+    /// The burn backend that ran.
+    pub backend: Backend,
     /// The adapter, e.g. "NVIDIA H100 80GB HBM3 (Vulkan, DiscreteGpu)" or "CPU (flex)".
     pub adapter: String,
 }

@@ -349,67 +349,53 @@ pub(crate) fn role_order(role: FileRole) -> u8 {
 
 /// TypeScript declarations of every transport type, as checked in at `ui/src/lib/bindings.ts`.
 pub fn typescript_bindings() -> String {
-    use aar_review_schemas::{method, run};
-    use ts_rs::{Config, TS};
+    use std::any::TypeId;
+    use std::collections::HashSet;
+    use ts_rs::{Config, TS, TypeVisitor};
+
+    /// Declares every type reachable from the roots once, in the order first met, so a type the
+    /// roots use (an enum from `review-schemas`, say) can never be left undeclared.
+    struct Collect<'a> {
+        cfg: &'a Config,
+        seen: HashSet<TypeId>,
+        decls: Vec<String>,
+    }
+    impl TypeVisitor for Collect<'_> {
+        fn visit<T: TS + 'static + ?Sized>(&mut self) {
+            if !self.seen.insert(TypeId::of::<T>()) {
+                return;
+            }
+            // Types with a declaration of their own; `Vec`, `Option` and the like only forward.
+            if T::output_path().is_some() {
+                self.decls.push(T::decl(self.cfg));
+            }
+            T::visit_dependencies(self);
+        }
+    }
+
     let cfg = Config::new().with_large_int("number");
-    let decls = [
-        ErrorCode::decl(&cfg),
-        ApiError::decl(&cfg),
-        SubmissionSummary::decl(&cfg),
-        ClaimView::decl(&cfg),
-        SeedResultView::decl(&cfg),
-        SubmissionDetail::decl(&cfg),
-        FileMeta::decl(&cfg),
-        FileContent::decl(&cfg),
-        PostView::decl(&cfg),
-        CommentView::decl(&cfg),
-        Lineage::decl(&cfg),
-        SubmissionRef::decl(&cfg),
-        ImportReport::decl(&cfg),
-        ImportedItem::decl(&cfg),
-        ImportStatus::decl(&cfg),
-        SkippedFindingView::decl(&cfg),
-        SubmissionDiff::decl(&cfg),
-        FileDiff::decl(&cfg),
-        FileStatus::decl(&cfg),
-        Hunk::decl(&cfg),
-        DiffLine::decl(&cfg),
-        LineKind::decl(&cfg),
-        Segment::decl(&cfg),
-        AuditEntryView::decl(&cfg),
-        SortKey::decl(&cfg),
-        ListQuery::decl(&cfg),
-        StoreInfo::decl(&cfg),
-        TaskSummary::decl(&cfg),
-        TaskProblem::decl(&cfg),
-        ModelView::decl(&cfg),
-        MethodSource::decl(&cfg),
-        MethodCheck::decl(&cfg),
-        SourceLocation::decl(&cfg),
-        RunRequest::decl(&cfg),
-        RunSummary::decl(&cfg),
-        RunDetail::decl(&cfg),
-        RunReport::decl(&cfg),
-        run::MethodRecord::decl(&cfg),
-        run::DeviceRecord::decl(&cfg),
-        run::ProtocolConfigRecord::decl(&cfg),
-        run::ModelRecord::decl(&cfg),
-        run::SeedOutcome::decl(&cfg),
-        run::Curves::decl(&cfg),
-        run::PhaseSeconds::decl(&cfg),
-        run::Aggregate::decl(&cfg),
-        run::RunTimings::decl(&cfg),
-        method::AccessLog::decl(&cfg),
-        method::Incident::decl(&cfg),
-        method::OutputLine::decl(&cfg),
-        method::EntryPoint::decl(&cfg),
-        method::SourcePosition::decl(&cfg),
-        method::Limit::decl(&cfg),
-        method::MethodErrorKind::decl(&cfg),
-        RunProgress::decl(&cfg),
-    ];
+    let mut collect = Collect { cfg: &cfg, seen: HashSet::new(), decls: Vec::new() };
+    collect.visit::<ErrorCode>();
+    collect.visit::<ApiError>();
+    collect.visit::<SubmissionSummary>();
+    collect.visit::<SubmissionDetail>();
+    collect.visit::<FileContent>();
+    collect.visit::<ImportReport>();
+    collect.visit::<SubmissionDiff>();
+    collect.visit::<AuditEntryView>();
+    collect.visit::<ListQuery>();
+    collect.visit::<StoreInfo>();
+    collect.visit::<TaskSummary>();
+    collect.visit::<TaskProblem>();
+    collect.visit::<MethodSource>();
+    collect.visit::<MethodCheck>();
+    collect.visit::<RunRequest>();
+    collect.visit::<RunSummary>();
+    collect.visit::<RunDetail>();
+    collect.visit::<RunProgress>();
+    let decls = collect.decls;
     let mut out = String::from(
-        "// Generated from crates/api/src/dto.rs by `UPDATE_BINDINGS=1 cargo test -p aar-api`.\n// Do not edit by hand.\n\n",
+        "// Generated from crates/api/src/dto/ by `UPDATE_BINDINGS=1 cargo test -p aar-api`.\n// Do not edit by hand.\n\n",
     );
     for decl in decls {
         out.push_str("export ");

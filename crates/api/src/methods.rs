@@ -6,7 +6,6 @@
 use std::path::Path;
 
 use aar_domain::{Digest, MethodError, StudentMethod, SubmissionId, Vanilla};
-use aar_review_schemas::bundle::MethodLanguage;
 use aar_review_schemas::run::MethodRecord;
 use aar_sandbox::{MethodEnv, RhaiMethod, SandboxLimits};
 use aar_store::Store;
@@ -45,12 +44,12 @@ pub(crate) async fn resolve(store: &Store, source: &MethodSource) -> ApiResult<R
 
 async fn from_submission(store: &Store, id: &SubmissionId) -> ApiResult<ResolvedMethod> {
     let row = store.submission(id).await?;
-    if row.method_language != MethodLanguage::Rhai.as_str() {
+    if !row.method_language.is_rerunnable() {
         return Err(ApiError::invalid(format!(
             "submission {} is a {} method imported from the AAR system: it can be read, diffed and judged, \
              but AAR Review's engine runs only Rhai methods (docs/method-api.md)",
             id.short(),
-            row.method_language
+            row.method_language.as_str()
         )));
     }
     // `files` checks the listing against the id; `blob` checks the bytes against their digest.

@@ -6,18 +6,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use aar_engine::{CancelToken, Phase, ProgressEvent, ProgressSink};
+use aar_engine::{CancelToken, ProgressEvent, ProgressSink};
 
 use crate::dto::RunProgress;
-
-/// Short, stable phase names for transport: `weak`, `ceiling`, `student`.
-pub fn phase_name(phase: Phase) -> &'static str {
-    match phase {
-        Phase::Weak => "weak",
-        Phase::Ceiling => "ceiling",
-        Phase::Student => "student",
-    }
-}
 
 /// A [`ProgressSink`] that forwards [`RunProgress`] to a callback, counting finished epochs so
 /// every epoch event carries the run's overall fraction.
@@ -56,7 +47,7 @@ impl<F: FnMut(RunProgress)> ProgressSink for ProgressForwarder<F> {
                 self.done += 1;
                 RunProgress::Epoch {
                     seed,
-                    phase: phase_name(phase).to_owned(),
+                    phase,
                     epoch,
                     epochs: self.epochs_in_phase,
                     loss,
@@ -65,7 +56,7 @@ impl<F: FnMut(RunProgress)> ProgressSink for ProgressForwarder<F> {
                 }
             }
             ProgressEvent::PhaseFinished { seed, phase, accuracy, seconds } => {
-                RunProgress::PhaseFinished { seed, phase: phase_name(phase).to_owned(), accuracy, seconds }
+                RunProgress::PhaseFinished { seed, phase, accuracy, seconds }
             }
             ProgressEvent::SeedFinished { seed, weak_acc, ceiling_acc, student_acc, pgr } => {
                 RunProgress::SeedFinished { seed, weak_acc, ceiling_acc, student_acc, pgr }
@@ -117,6 +108,7 @@ impl Drop for ActiveRun {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aar_engine::Phase;
 
     #[test]
     fn epochs_are_counted_across_phases_and_seeds() {
@@ -142,7 +134,7 @@ mod tests {
             seen[4],
             RunProgress::Epoch {
                 seed: 1,
-                phase: "student".into(),
+                phase: Phase::Student,
                 epoch: 0,
                 epochs: 2,
                 loss: 0.4,

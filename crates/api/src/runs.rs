@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use aar_engine::data::list_packs;
-use aar_engine::{CancelToken, DeviceChoice, EvalSplit, ProgressSink, ProtocolRequest, TaskData};
+use aar_engine::{CancelToken, ProgressSink, ProtocolRequest, TaskData};
 use aar_review_schemas::run::RunReport;
 use aar_review_schemas::task::{TASK_FILE_NAME, TaskPack};
 use aar_store::{RunRow, Store, WriteContext};
@@ -147,14 +147,7 @@ pub(crate) async fn run(
     mut sink: Box<dyn ProgressSink + Send>,
     cancel: CancelToken,
 ) -> ApiResult<(RunSummary, RunReport)> {
-    let device = DeviceChoice::parse(&request.device).ok_or_else(|| {
-        ApiError::invalid(format!("unknown device `{}`: use auto, gpu or cpu", request.device))
-    })?;
-    let eval_split = match request.eval_split.as_str() {
-        "test" => EvalSplit::Test,
-        "private" => EvalSplit::Private,
-        other => return Err(ApiError::invalid(format!("unknown split `{other}`: use test or private"))),
-    };
+    let (device, eval_split) = (request.device, request.eval_split);
     if !(1..=MAX_SEEDS).contains(&request.seeds) {
         return Err(ApiError::invalid(format!("--seeds must be between 1 and {MAX_SEEDS}")));
     }
@@ -174,7 +167,7 @@ pub(crate) async fn run(
 
     let (outcome, method) = tokio::task::spawn_blocking(move || {
         let mut method = resolved.method;
-        let outcome = device.resolve().and_then(|device| {
+        let outcome = aar_engine::resolve_device(device).and_then(|device| {
             let protocol = ProtocolRequest {
                 task: &task,
                 seeds,
@@ -247,10 +240,10 @@ pub(crate) fn run_summary(row: &RunRow) -> RunSummary {
         short_id: row.id[..12].to_owned(),
         task: row.task.clone(),
         method: row.method.clone(),
-        eval_split: row.eval_split.clone(),
-        backend: row.backend.clone(),
+        eval_split: row.eval_split,
+        backend: row.backend,
         adapter: row.adapter.clone(),
-        seeds: serde_json::from_str(&row.seeds).unwrap_or_default(),
+        seeds: row.seeds.clone(),
         pgr: row.pgr,
         pgr_se: row.pgr_se,
         total_seconds: row.total_seconds,

@@ -77,8 +77,8 @@ fn summary(
         title: row.title.clone(),
         author: row.author.clone(),
         created_at: row.created_at.clone(),
-        language: row.method_language.clone(),
-        rerunnable: row.method_language == "rhai",
+        language: row.method_language,
+        rerunnable: row.method_language.is_rerunnable(),
         missing_parent: if parent_id.is_none() { row.parent_ref.clone() } else { None },
         parent_id: parent_id.map(|id| id.to_string()),
         claims: claims
@@ -96,7 +96,7 @@ fn claim_view(row: &ClaimRow, full: Option<&aar_review_schemas::bundle::Claim>) 
     };
     ClaimView {
         task: row.task.clone(),
-        split: full.and_then(|c| c.split.clone()),
+        split: full.and_then(|c| c.split),
         pgr: row.pgr,
         pgr_se: row.pgr_se,
         weak_acc: row.weak_acc,
@@ -167,7 +167,7 @@ pub(crate) async fn detail(store: &Store, id: &SubmissionId) -> ApiResult<Submis
                 created_at: p.created_at.clone(),
                 title: p.title.clone(),
                 body: p.body.clone(),
-                kind: p.kind.as_str().to_owned(),
+                kind: p.kind,
                 comments: p
                     .comments
                     .iter()
@@ -191,7 +191,7 @@ pub(crate) async fn detail(store: &Store, id: &SubmissionId) -> ApiResult<Submis
 fn file_meta(f: &StoredFile) -> FileMeta {
     FileMeta {
         path: f.path.clone(),
-        role: f.role.as_str().to_owned(),
+        role: f.role,
         size: u32::try_from(f.size).unwrap_or(u32::MAX),
         digest: f.digest.to_string(),
     }
@@ -200,7 +200,7 @@ fn file_meta(f: &StoredFile) -> FileMeta {
 pub(crate) fn file_content(meta: &StoredFile, text: String) -> FileContent {
     FileContent {
         path: meta.path.clone(),
-        role: meta.role.as_str().to_owned(),
+        role: meta.role,
         digest: meta.digest.to_string(),
         language: language_of(&meta.path).to_owned(),
         text,
@@ -261,7 +261,7 @@ pub(crate) async fn submission_diff(
         };
         files.push(file_diff(old, new, old_text.as_deref(), new_text.as_deref(), ignore_whitespace));
     }
-    files.sort_by_key(|f| role_order(FileRole::parse(&f.role).unwrap_or(FileRole::Source)));
+    files.sort_by_key(|f| role_order(f.role));
 
     Ok(SubmissionDiff { old: reference(&old_row), new: reference(&new_row), ignore_whitespace, files })
 }
@@ -296,7 +296,7 @@ fn file_diff(
             (Some(o), Some(n)) if o.path != n.path => Some(o.path.clone()),
             _ => None,
         },
-        role: either.role.as_str().to_owned(),
+        role: either.role,
         status,
         lines_added: count(LineKind::Insert),
         lines_removed: count(LineKind::Delete),

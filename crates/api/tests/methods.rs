@@ -9,6 +9,7 @@ use aar_api::dto::{ListQuery, MethodSource, RunProgress, RunRequest};
 use aar_api::progress::ProgressForwarder;
 use aar_api::{Api, ApiError, ErrorCode, RunReport};
 use aar_domain::Timestamp;
+use aar_review_schemas::vocab::{DeviceChoice, EvalSplit};
 
 async fn open(dir: &tempfile::TempDir) -> Api {
     let clock: aar_api::Clock = Arc::new(|| Timestamp::parse("2026-11-22T12:00:00Z").unwrap());
@@ -26,8 +27,8 @@ fn request(method: MethodSource, seeds: u32) -> RunRequest {
         task: "digits-copyable".into(),
         seeds,
         first_seed: None,
-        device: "cpu".into(),
-        eval_split: "test".into(),
+        device: DeviceChoice::Cpu,
+        eval_split: EvalSplit::Test,
     }
 }
 
@@ -78,7 +79,10 @@ async fn python_submissions_say_why_they_cannot_be_rerun() {
     let api = open(&dir).await;
     api.import_demo().await.unwrap();
     let list = api.list(&ListQuery::default()).await.unwrap();
-    let python = list.iter().find(|s| s.language == "python").expect("the demo holds AAR Python snapshots");
+    let python = list
+        .iter()
+        .find(|s| s.language == aar_review_schemas::bundle::MethodLanguage::Python)
+        .expect("the demo holds AAR Python snapshots");
     let err = run(&api, request(MethodSource::Submission { id: python.id.clone() }, 1)).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput, "{err:?}");
     assert!(err.message.contains("only Rhai methods"), "{}", err.message);

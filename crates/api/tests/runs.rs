@@ -7,6 +7,7 @@ use aar_api::dto::{RunProgress, RunRequest};
 use aar_api::progress::ProgressForwarder;
 use aar_api::{Api, ErrorCode};
 use aar_domain::Timestamp;
+use aar_review_schemas::vocab::{DeviceChoice, EvalSplit};
 
 async fn open(dir: &tempfile::TempDir) -> Api {
     let clock: aar_api::Clock = Arc::new(|| Timestamp::parse("2026-11-22T12:00:00Z").unwrap());
@@ -20,8 +21,8 @@ fn request(seeds: u32) -> RunRequest {
         task: "digits-copyable".into(),
         seeds,
         first_seed: None,
-        device: "cpu".into(),
-        eval_split: "test".into(),
+        device: DeviceChoice::Cpu,
+        eval_split: EvalSplit::Test,
     }
 }
 
@@ -104,10 +105,15 @@ async fn bad_requests_are_refused_before_any_training() {
     let quiet = || Box::new(ProgressForwarder::new(|_| panic!("no progress for a refused request")));
     let unknown = RunRequest { task: "nope".into(), ..request(1) };
     assert_eq!(api.start_run("t", unknown, quiet()).await.unwrap_err().code, ErrorCode::NotFound);
-    let bad_device = RunRequest { device: "tpu".into(), ..request(1) };
-    assert_eq!(api.start_run("t", bad_device, quiet()).await.unwrap_err().code, ErrorCode::InvalidInput);
-    let bad_split = RunRequest { eval_split: "dev".into(), ..request(1) };
-    assert_eq!(api.start_run("t", bad_split, quiet()).await.unwrap_err().code, ErrorCode::InvalidInput);
+    // Devices and splits are enums on the wire: a front end cannot even send an unknown one.
+    let wire = |device: &str, split: &str| {
+        serde_json::from_value::<RunRequest>(serde_json::json!({
+            "task": "digits", "seeds": 1, "firstSeed": null, "device": device, "evalSplit": split
+        }))
+    };
+    assert!(wire("cpu", "private").is_ok());
+    assert!(wire("tpu", "test").unwrap_err().to_string().contains("unknown variant `tpu`"));
+    assert!(wire("cpu", "dev").unwrap_err().to_string().contains("unknown variant `dev`"));
     assert_eq!(api.start_run("t", request(0), quiet()).await.unwrap_err().code, ErrorCode::InvalidInput);
     assert_eq!(api.run_detail("abcd").await.unwrap_err().code, ErrorCode::NotFound);
 }

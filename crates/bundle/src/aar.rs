@@ -248,6 +248,8 @@ fn convert_snapshot(
         hypothesis,
         description: describe(snapshot, &idea_name, &metadata),
         method: MethodFile { path: method.to_string(), language: MethodLanguage::Python },
+        // The AAR system records no method family; a reviewer who knows better edits the bundle.
+        family: Default::default(),
         files,
         logs: Vec::new(),
         source_ref: Some(snapshot.commit_id.clone()),

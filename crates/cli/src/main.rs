@@ -174,8 +174,32 @@ enum Device {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum EvalSplit {
+    /// The split agents scored themselves on (replays a dev claim)
+    Dev,
+    /// The held-out test split
     Test,
+    /// The reviewers' private split
     Private,
+}
+
+impl From<Device> for aar_review_schemas::vocab::DeviceChoice {
+    fn from(device: Device) -> Self {
+        match device {
+            Device::Auto => Self::Auto,
+            Device::Gpu => Self::Gpu,
+            Device::Cpu => Self::Cpu,
+        }
+    }
+}
+
+impl From<EvalSplit> for aar_review_schemas::vocab::EvalSplit {
+    fn from(split: EvalSplit) -> Self {
+        match split {
+            EvalSplit::Dev => Self::Dev,
+            EvalSplit::Test => Self::Test,
+            EvalSplit::Private => Self::Private,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -285,8 +309,8 @@ async fn dispatch(api: &Api, command: Command) -> Result<(), ApiError> {
                 task,
                 seeds,
                 first_seed,
-                device: format!("{device:?}").to_lowercase(),
-                eval_split: format!("{split:?}").to_lowercase(),
+                device: device.into(),
+                eval_split: split.into(),
             };
             let cancel = aar_api::CancelToken::new();
             let on_interrupt = cancel.clone();

@@ -29,36 +29,7 @@ impl fmt::Display for SubmissionId {
     }
 }
 
-/// What a file is to the submission.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FileRole {
-    /// The `submission.json` itself.
-    Manifest,
-    /// The executable method: the bytes a re-run executes.
-    Method,
-    /// Other source, for context only.
-    Source,
-    /// Logs the author attached.
-    Log,
-}
-
-impl FileRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FileRole::Manifest => "manifest",
-            FileRole::Method => "method",
-            FileRole::Source => "source",
-            FileRole::Log => "log",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<FileRole> {
-        [FileRole::Manifest, FileRole::Method, FileRole::Source, FileRole::Log]
-            .into_iter()
-            .find(|role| role.as_str() == text)
-    }
-}
+pub use aar_review_schemas::vocab::FileRole;
 
 /// One stored file of a submission.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,23 +13,7 @@ use safetensors::{Dtype, SafeTensors};
 
 use crate::EngineError;
 
-/// The split the three models are evaluated on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EvalSplit {
-    /// The held-out test split.
-    Test,
-    /// The reviewers' private split, never used for anything an agent sees.
-    Private,
-}
-
-impl EvalSplit {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EvalSplit::Test => "test",
-            EvalSplit::Private => "private",
-        }
-    }
-}
+pub use aar_review_schemas::vocab::EvalSplit;
 
 /// One split in host memory.
 #[derive(Debug, Clone)]

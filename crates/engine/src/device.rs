@@ -5,48 +5,20 @@ use burn::tensor::{Device, DeviceKind};
 
 use crate::EngineError;
 
-/// What the user asked for (`--device auto|gpu|cpu`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeviceChoice {
-    /// A real GPU (discrete, integrated or virtual) when wgpu finds one, else the CPU.
-    Auto,
-    /// wgpu on the best adapter it has, even a software one (lavapipe) on a machine without a GPU.
-    Gpu,
-    /// burn's `flex` backend.
-    Cpu,
-}
+pub use aar_review_schemas::vocab::{Backend, DeviceChoice};
 
-impl DeviceChoice {
-    pub fn parse(text: &str) -> Option<DeviceChoice> {
-        match text {
-            "auto" => Some(DeviceChoice::Auto),
-            "gpu" => Some(DeviceChoice::Gpu),
-            "cpu" => Some(DeviceChoice::Cpu),
-            _ => None,
+/// Resolves a device choice against the adapters this machine has.
+pub fn resolve(choice: DeviceChoice) -> Result<ComputeDevice, EngineError> {
+    match choice {
+        DeviceChoice::Cpu => Ok(ComputeDevice::cpu(choice)),
+        DeviceChoice::Auto => {
+            Ok(pick_adapter(false).map_or_else(|| ComputeDevice::cpu(choice), |a| a.into_device(choice)))
         }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeviceChoice::Auto => "auto",
-            DeviceChoice::Gpu => "gpu",
-            DeviceChoice::Cpu => "cpu",
-        }
-    }
-
-    /// Resolves the choice against the adapters this machine has.
-    pub fn resolve(self) -> Result<ComputeDevice, EngineError> {
-        match self {
-            DeviceChoice::Cpu => Ok(ComputeDevice::cpu(self)),
-            DeviceChoice::Auto => {
-                Ok(pick_adapter(false).map_or_else(|| ComputeDevice::cpu(self), |a| a.into_device(self)))
-            }
-            DeviceChoice::Gpu => pick_adapter(true).map(|a| a.into_device(self)).ok_or_else(|| {
-                EngineError::NoGpu(
-                    "wgpu found no adapter; is a Vulkan driver (e.g. mesa-vulkan-drivers) installed?".into(),
-                )
-            }),
-        }
+        DeviceChoice::Gpu => pick_adapter(true).map(|a| a.into_device(choice)).ok_or_else(|| {
+            EngineError::NoGpu(
+                "wgpu found no adapter; is a Vulkan driver (e.g. mesa-vulkan-drivers) installed?".into(),
+            )
+        }),
     }
 }
 
@@ -56,7 +28,7 @@ pub struct ComputeDevice {
     pub device: Device,
     pub requested: DeviceChoice,
     /// `flex` or `wgpu`.
-    pub backend: &'static str,
+    pub backend: Backend,
     pub adapter: String,
 }
 
@@ -65,7 +37,7 @@ impl ComputeDevice {
         ComputeDevice {
             device: Device::flex(),
             requested,
-            backend: "flex",
+            backend: Backend::Flex,
             adapter: "CPU (burn flex)".into(),
         }
     }
@@ -81,7 +53,7 @@ impl Adapter {
         ComputeDevice {
             device: Device::wgpu(self.kind),
             requested,
-            backend: "wgpu",
+            backend: Backend::Wgpu,
             adapter: self.description,
         }
     }

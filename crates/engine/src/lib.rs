@@ -22,7 +22,7 @@ pub mod training;
 mod error;
 
 pub use data::{EvalSplit, TaskData};
-pub use device::{ComputeDevice, DeviceChoice};
+pub use device::{Backend, ComputeDevice, DeviceChoice, resolve as resolve_device};
 pub use error::EngineError;
 pub use method::{
     EntryPoint, EpochContext, EpochTargets, MethodError, MethodErrorKind, StudentConfig, StudentMethod,

@@ -4,23 +4,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// The three trainings of one seed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    Weak,
-    Ceiling,
-    Student,
-}
-
-impl Phase {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Phase::Weak => "weak teacher",
-            Phase::Ceiling => "strong ceiling",
-            Phase::Student => "strong student",
-        }
-    }
-}
+pub use aar_review_schemas::vocab::Phase;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProgressEvent {

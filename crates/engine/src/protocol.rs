@@ -144,10 +144,10 @@ pub fn run_protocol(
         task: meta.name.clone(),
         data_sha256: meta.data_sha256.clone(),
         method: MethodRecord { access_log: method.access_log().cloned(), ..method_record },
-        eval_split: request.eval_split.as_str().to_owned(),
+        eval_split: request.eval_split,
         device: DeviceRecord {
-            requested: request.device.requested.as_str().to_owned(),
-            backend: request.device.backend.to_owned(),
+            requested: request.device.requested,
+            backend: request.device.backend,
             adapter: request.device.adapter.clone(),
         },
         engine_version: ENGINE_VERSION.to_owned(),

@@ -123,7 +123,7 @@ pub(crate) fn train(
         let mean = loss_sum.map_or(0.0, |s| f64::from(s.into_scalar::<f32>()) / f64::from(steps));
         if !mean.is_finite() {
             return Err(EngineError::Diverged {
-                phase: phase.as_str(),
+                phase: phase.label(),
                 seed: session.seed,
                 epoch,
                 value: mean,

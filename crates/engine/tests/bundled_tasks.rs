@@ -14,7 +14,7 @@ use aar_review_schemas::run::{MethodRecord, RunReport};
 fn run_vanilla(task: &str) -> RunReport {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tasks").join(task);
     let task = TaskData::load(&dir).unwrap();
-    let device = DeviceChoice::Cpu.resolve().unwrap();
+    let device = aar_engine::resolve_device(DeviceChoice::Cpu).unwrap();
     let request = ProtocolRequest {
         task: &task,
         seeds: (42..47).collect(),

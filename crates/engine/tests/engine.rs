@@ -96,7 +96,7 @@ fn run(
     sink: &mut dyn ProgressSink,
     cancel: &CancelToken,
 ) -> Result<RunReport, EngineError> {
-    let device = choice.resolve().unwrap();
+    let device = aar_engine::resolve_device(choice).unwrap();
     let request = ProtocolRequest {
         task,
         seeds,
@@ -308,7 +308,7 @@ fn absurd_pack_metadata_is_refused_before_allocation() {
 #[test]
 fn a_run_refuses_student_overrides_out_of_bounds() {
     let task = tiny_pack(1);
-    let device = DeviceChoice::Cpu.resolve().unwrap();
+    let device = aar_engine::resolve_device(DeviceChoice::Cpu).unwrap();
     let request = ProtocolRequest {
         task: &task,
         seeds: vec![42],
@@ -336,9 +336,9 @@ fn a_run_refuses_student_overrides_out_of_bounds() {
 #[test]
 fn wgpu_backend_trains_a_tiny_task() {
     let task = tiny_pack(4);
-    let device =
-        DeviceChoice::Gpu.resolve().expect("a wgpu adapter (install mesa-vulkan-drivers for lavapipe)");
-    assert_eq!(device.backend, "wgpu");
+    let device = aar_engine::resolve_device(DeviceChoice::Gpu)
+        .expect("a wgpu adapter (install mesa-vulkan-drivers for lavapipe)");
+    assert_eq!(device.backend, aar_engine::Backend::Wgpu);
     let report =
         run(&task, DeviceChoice::Gpu, vec![42], &mut Vanilla, &mut Quiet, &CancelToken::new()).unwrap();
     eprintln!(

@@ -1,6 +1,7 @@
 //! Rows as read back from the database.
 
 use aar_domain::{Digest, FileRole, SubmissionId};
+use aar_review_schemas::bundle::MethodLanguage;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -16,7 +17,7 @@ pub struct SubmissionRow {
     pub author: String,
     pub created_at: String,
     pub method_path: String,
-    pub method_language: String,
+    pub method_language: MethodLanguage,
     pub source_ref: Option<String>,
     pub parent_ref: Option<String>,
     pub origin: String,
@@ -32,7 +33,11 @@ impl SubmissionRow {
             author: row.try_get("author")?,
             created_at: row.try_get("created_at")?,
             method_path: row.try_get("method_path")?,
-            method_language: row.try_get("method_language")?,
+            method_language: {
+                let text: String = row.try_get("method_language")?;
+                MethodLanguage::parse(&text)
+                    .ok_or_else(|| StoreError::Corrupt(format!("unknown method language `{text}`")))?
+            },
             source_ref: row.try_get("source_ref")?,
             parent_ref: row.try_get("parent_ref")?,
             origin: row.try_get("origin")?,

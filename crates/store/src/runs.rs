@@ -1,6 +1,7 @@
 //! Stored re-runs of the W2S protocol.
 
 use aar_review_schemas::run::RunReport;
+use aar_review_schemas::vocab::{Backend, EvalSplit};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -15,11 +16,10 @@ pub struct RunRow {
     pub task: String,
     pub method: String,
     pub submission_id: Option<String>,
-    pub eval_split: String,
-    pub backend: String,
+    pub eval_split: EvalSplit,
+    pub backend: Backend,
     pub adapter: String,
-    /// JSON list.
-    pub seeds: String,
+    pub seeds: Vec<u64>,
     pub data_sha256: String,
     pub code_sha256: Option<String>,
     pub pgr: Option<f64>,
@@ -48,10 +48,10 @@ impl RunRow {
             task: row.try_get("task")?,
             method: row.try_get("method")?,
             submission_id: row.try_get("submission_id")?,
-            eval_split: row.try_get("eval_split")?,
-            backend: row.try_get("backend")?,
+            eval_split: parse_column(row, "eval_split", EvalSplit::parse)?,
+            backend: parse_column(row, "backend", Backend::parse)?,
             adapter: row.try_get("adapter")?,
-            seeds: row.try_get("seeds")?,
+            seeds: parse_column(row, "seeds", |text| serde_json::from_str(text).ok())?,
             data_sha256: row.try_get("data_sha256")?,
             code_sha256: row.try_get("code_sha256")?,
             pgr: row.try_get("pgr")?,
@@ -65,6 +65,12 @@ impl RunRow {
     }
 }
 
+/// Reads a text column that holds one of a closed set of values; anything else is damage.
+fn parse_column<T>(row: &AnyRow, column: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, StoreError> {
+    let text: String = row.try_get(column)?;
+    parse(&text).ok_or_else(|| StoreError::Corrupt(format!("run column `{column}` holds `{text}`")))
+}
+
 impl Store {
     /// Stores a finished run and its audit entry in one transaction. The run's id is the sha256
     /// of its report's JSON; the columns lists filter and sort by are read off the report, and
@@ -76,10 +82,10 @@ impl Store {
             task: report.task.clone(),
             method: report.method.name.clone(),
             submission_id: report.method.submission_id.clone(),
-            eval_split: report.eval_split.clone(),
-            backend: report.device.backend.clone(),
+            eval_split: report.eval_split,
+            backend: report.device.backend,
             adapter: report.device.adapter.clone(),
-            seeds: serde_json::to_string(&report.seeds).expect("seeds serialise"),
+            seeds: report.seeds.clone(),
             data_sha256: report.data_sha256.clone(),
             code_sha256: report.method.code_sha256.clone(),
             pgr: report.aggregate.pgr,
@@ -100,10 +106,10 @@ impl Store {
         .bind(&run.task)
         .bind(&run.method)
         .bind(run.submission_id.as_deref())
-        .bind(&run.eval_split)
-        .bind(&run.backend)
+        .bind(run.eval_split.as_str())
+        .bind(run.backend.as_str())
         .bind(&run.adapter)
-        .bind(&run.seeds)
+        .bind(serde_json::to_string(&run.seeds).expect("seeds serialise"))
         .bind(&run.data_sha256)
         .bind(run.code_sha256.as_deref())
         .bind(run.pgr)

@@ -230,10 +230,10 @@ fn sample_report() -> aar_review_schemas::run::RunReport {
             submission_id: None,
             access_log: None,
         },
-        eval_split: "test".into(),
+        eval_split: aar_review_schemas::vocab::EvalSplit::Test,
         device: DeviceRecord {
-            requested: "cpu".into(),
-            backend: "flex".into(),
+            requested: aar_review_schemas::vocab::DeviceChoice::Cpu,
+            backend: aar_review_schemas::vocab::Backend::Flex,
             adapter: "CPU (burn flex)".into(),
         },
         engine_version: "0.1.0".into(),

@@ -1,4 +1,4 @@
-// Generated from crates/api/src/dto.rs by `UPDATE_BINDINGS=1 cargo test -p aar-api`.
+// Generated from crates/api/src/dto/ by `UPDATE_BINDINGS=1 cargo test -p aar-api`.
 // Do not edit by hand.
 
 export type ErrorCode = "notFound" | "ambiguous" | "invalidInput" | "storage" | "cancelled" | "runFailed";
@@ -9,6 +9,8 @@ export type ApiError = { code: ErrorCode, message: string,
  * front end can show the line.
  */
 location: SourceLocation | null, };
+
+export type SourceLocation = { file: string, line: number, column: number, };
 
 export type SubmissionSummary = { 
 /**
@@ -24,9 +26,9 @@ shortId: string, title: string, author: string,
  */
 createdAt: string, 
 /**
- * The method's language: `rhai` or `python`.
+ * The method's language.
  */
-language: string, 
+language: MethodLanguage, 
 /**
  * Whether AAR Review's engine can re-run the method.
  */
@@ -40,14 +42,18 @@ parentId: string | null,
  */
 missingParent: string | null, claims: Array<ClaimView>, };
 
-export type ClaimView = { task: string, split: string | null, pgr: number, pgrSe: number | null, weakAcc: number | null, ceilingAcc: number | null, studentAcc: number | null, seeds: Array<number>, perSeed: Array<SeedResultView>, 
+export type ClaimView = { task: string, split: Split | null, pgr: number, pgrSe: number | null, weakAcc: number | null, ceilingAcc: number | null, studentAcc: number | null, seeds: Array<number>, perSeed: Array<SeedResultView>, 
 /**
  * PGR recomputed from the claimed accuracies, when all three are given and the gap is
  * positive. A large difference from `pgr` is a red flag.
  */
 recomputedPgr: number | null, };
 
+export type Split = "a" | "b" | "dev" | "test" | "private";
+
 export type SeedResultView = { seed: number, pgr: number, studentAcc: number | null, };
+
+export type MethodLanguage = "rhai" | "python";
 
 export type SubmissionDetail = { summary: SubmissionSummary, hypothesis: string, 
 /**
@@ -59,26 +65,11 @@ description: string, methodPath: string, files: Array<FileMeta>, posts: Array<Po
  */
 origin: string, importedAt: string, importedBy: string, };
 
-export type FileMeta = { path: string, 
-/**
- * `manifest`, `method`, `source` or `log`.
- */
-role: string, size: number, digest: string, };
-
-export type FileContent = { path: string, role: string, digest: string, 
-/**
- * A highlighter language name guessed from the extension (`rhai`, `python`, `json`,
- * `markdown`, `yaml`, `plaintext`...).
- */
-language: string, text: string, };
-
-export type PostView = { author: string, createdAt: string, title: string, body: string, 
-/**
- * `hypothesis`, `result`, `insight` or `error`.
- */
-kind: string, comments: Array<CommentView>, };
+export type PostKind = "hypothesis" | "result" | "insight" | "error";
 
 export type CommentView = { author: string, createdAt: string, body: string, };
+
+export type PostView = { author: string, createdAt: string, title: string, body: string, kind: PostKind, comments: Array<CommentView>, };
 
 export type Lineage = { 
 /**
@@ -87,6 +78,17 @@ export type Lineage = {
 ancestors: Array<SubmissionRef>, children: Array<SubmissionRef>, };
 
 export type SubmissionRef = { id: string, shortId: string, title: string, author: string, };
+
+export type FileRole = "manifest" | "method" | "source" | "log";
+
+export type FileMeta = { path: string, role: FileRole, size: number, digest: string, };
+
+export type FileContent = { path: string, role: FileRole, digest: string, 
+/**
+ * A highlighter language name guessed from the extension (`rhai`, `python`, `json`,
+ * `markdown`, `yaml`, `plaintext`...).
+ */
+language: string, text: string, };
 
 export type ImportReport = { items: Array<ImportedItem>, 
 /**
@@ -98,27 +100,13 @@ skippedFindings: Array<SkippedFindingView>,
  */
 notes: Array<string>, };
 
-export type ImportedItem = { id: string, shortId: string, title: string, origin: string, status: ImportStatus, };
+export type SkippedFindingView = { postId: string, reason: string, };
 
 export type ImportStatus = "new" | "alreadyPresent";
 
-export type SkippedFindingView = { postId: string, reason: string, };
+export type ImportedItem = { id: string, shortId: string, title: string, origin: string, status: ImportStatus, };
 
 export type SubmissionDiff = { old: SubmissionRef, new: SubmissionRef, ignoreWhitespace: boolean, files: Array<FileDiff>, };
-
-export type FileDiff = { 
-/**
- * The path in the newer submission (or the older one, for a deleted file).
- */
-path: string, 
-/**
- * For a renamed file (methods are paired by role): the path in the older submission.
- */
-oldPath: string | null, role: string, status: FileStatus, linesAdded: number, linesRemoved: number, hunks: Array<Hunk>, };
-
-export type FileStatus = "added" | "deleted" | "modified" | "renamed" | "unchanged" | "tooLarge";
-
-export type Hunk = { oldStart: number, oldLines: number, newStart: number, newLines: number, lines: Array<DiffLine>, };
 
 export type DiffLine = { kind: LineKind, oldNo: number | null, newNo: number | null, 
 /**
@@ -130,15 +118,29 @@ export type LineKind = "context" | "delete" | "insert";
 
 export type Segment = { text: string, emphasized: boolean, };
 
+export type FileStatus = "added" | "deleted" | "modified" | "renamed" | "unchanged" | "tooLarge";
+
+export type Hunk = { oldStart: number, oldLines: number, newStart: number, newLines: number, lines: Array<DiffLine>, };
+
+export type FileDiff = { 
+/**
+ * The path in the newer submission (or the older one, for a deleted file).
+ */
+path: string, 
+/**
+ * For a renamed file (methods are paired by role): the path in the older submission.
+ */
+oldPath: string | null, role: FileRole, status: FileStatus, linesAdded: number, linesRemoved: number, hunks: Array<Hunk>, };
+
 export type AuditEntryView = { seq: number, at: string, actor: string, action: string, subject: string, 
 /**
  * JSON text.
  */
 detail: string, };
 
-export type SortKey = "created" | "claimedPgr";
-
 export type ListQuery = { author: string | null, task: string | null, sort: SortKey, };
+
+export type SortKey = "created" | "claimedPgr";
 
 export type StoreInfo = { 
 /**
@@ -164,6 +166,8 @@ splitSizes: Array<number>, weak: ModelView, strong: ModelView, dataSha256: strin
  */
 origin: string, };
 
+export type ModelView = { inputDim: number, hidden: Array<number>, epochs: number, batchSize: number, learningRate: number, weightDecay: number, };
+
 export type TaskProblem = { 
 /**
  * The pack's name (from its task.json, or its folder's name when that cannot be read).
@@ -173,8 +177,6 @@ pack: string,
  * Where it was loaded from.
  */
 origin: string, problem: string, };
-
-export type ModelView = { inputDim: number, hidden: Array<number>, epochs: number, batchSize: number, learningRate: number, weightDecay: number, };
 
 export type MethodSource = { "kind": "vanilla" } | { "kind": "submission", id: string, } | { "kind": "file", path: string, };
 
@@ -188,8 +190,6 @@ needsStudentPredictions: boolean,
  */
 functions: Array<string>, };
 
-export type SourceLocation = { file: string, line: number, column: number, };
-
 export type RunRequest = { 
 /**
  * The method; the built-in vanilla student when absent.
@@ -202,25 +202,27 @@ seeds: number,
 /**
  * Defaults to 42, the first of the AAR system's pre-registered seeds.
  */
-firstSeed: number | null, 
-/**
- * `auto`, `gpu` or `cpu`.
- */
-device: string, 
+firstSeed: number | null, device: DeviceChoice, 
 /**
  * `test`, or `private` for the reviewers' private split.
  */
-evalSplit: string, };
+evalSplit: EvalSplit, };
+
+export type DeviceChoice = "auto" | "gpu" | "cpu";
+
+export type EvalSplit = "dev" | "test" | "private";
 
 export type RunSummary = { 
 /**
  * sha256 of the run report.
  */
-id: string, shortId: string, task: string, method: string, evalSplit: string, backend: string, adapter: string, seeds: Array<number>, pgr: number | null, pgrSe: number | null, totalSeconds: number, finishedAt: string, createdBy: string, 
+id: string, shortId: string, task: string, method: string, evalSplit: EvalSplit, backend: Backend, adapter: string, seeds: Array<number>, pgr: number | null, pgrSe: number | null, totalSeconds: number, finishedAt: string, createdBy: string, 
 /**
  * The submission whose method ran, if it was one.
  */
 submissionId: string | null, };
+
+export type Backend = "flex" | "wgpu";
 
 export type RunDetail = { summary: RunSummary, report: RunReport, };
 
@@ -236,7 +238,7 @@ method: MethodRecord,
 /**
  * The split the three models were evaluated on: `test`, or `private` for reviewer re-runs.
  */
-eval_split: string, device: DeviceRecord, 
+eval_split: EvalSplit, device: DeviceRecord, 
 /**
  * Version of the engine (the `aar-engine` crate) that produced the report.
  */
@@ -261,79 +263,25 @@ code_sha256?: string | null, submission_id?: string | null,
  */
 access_log?: AccessLog | null, };
 
-export type DeviceRecord = { 
+export type OutputLine = { entry: EntryPoint, epoch: number | null, 
 /**
- * What was asked for: `auto`, `gpu` or `cpu`.
+ * `debug` output (`print` otherwise).
  */
-requested: string, 
-/**
- * The burn backend that ran: `flex` (CPU) or `wgpu`.
- */
-backend: string, 
-/**
- * The adapter, e.g. "NVIDIA H100 80GB HBM3 (Vulkan, DiscreteGpu)" or "CPU (flex)".
- */
-adapter: string, };
+debug: boolean, text: string, };
 
-export type ProtocolConfigRecord = { weak: ModelRecord, ceiling: ModelRecord, student: ModelRecord, 
-/**
- * Extra self-training rounds the method asked for: the student was retrained from scratch
- * this many more times, each round on targets derived from the previous round's predictions.
- */
-student_rounds: number, };
+export type EntryPoint = "compile" | "configure" | "targets";
 
-export type ModelRecord = { input_dim: number, hidden: Array<number>, num_classes: number, 
+export type Incident = { entry: EntryPoint, 
 /**
- * The split it was trained on and with which labels, e.g. "a (gold)", "b (teacher soft labels)".
+ * The student epoch, for `targets()`.
  */
-trained_on: string, epochs: number, batch_size: number, learning_rate: number, weight_decay: number, };
+epoch: number | null, kind: MethodErrorKind, message: string, position: SourcePosition | null, };
 
-export type SeedOutcome = { seed: number, weak_acc: number, ceiling_acc: number, student_acc: number, 
-/**
- * Absent when the ceiling does not beat the weak teacher on this seed (PGR undefined).
- */
-pgr: number | null, 
-/**
- * Per-epoch mean training loss of each model (the student's over all its rounds).
- */
-curves: Curves, 
-/**
- * Seconds spent training each model.
- */
-seconds: PhaseSeconds, };
+export type SourcePosition = { line: number, column: number, };
 
-export type Curves = { weak: Array<number>, ceiling: Array<number>, student: Array<number>, };
+export type MethodErrorKind = "syntax" | "runtime" | { "limit_exceeded": { which: Limit, } } | { "forbidden": { what: string, } } | { "bad_output": { what: string, } };
 
-export type PhaseSeconds = { weak: number, ceiling: number, student: number, };
-
-export type Aggregate = { weak_acc: number, ceiling_acc: number, student_acc: number, 
-/**
- * Absent when the mean ceiling does not beat the mean weak accuracy.
- */
-pgr: number | null, pgr_se: number | null, 
-/**
- * 95% percentile bootstrap interval over seeds (2,000 resamples, fixed RNG seed).
- */
-pgr_ci95: [number, number] | null, 
-/**
- * Seeds on which the ceiling did not beat the teacher: PGR is undefined there.
- */
-seeds_without_gap: Array<number>, };
-
-export type RunTimings = { total_seconds: number, 
-/**
- * Wall time of the run's very first optimiser step, kernel compilation included.
- */
-first_step_seconds: number, steps: number, 
-/**
- * Mean wall time per optimiser step after the first.
- */
-mean_step_ms: number, 
-/**
- * Wall time spent inside the method (`configure` and every `targets` call): the script's
- * share of the run.
- */
-method_seconds: number, };
+export type Limit = "operations" | "call_depth" | "expression_depth" | "string_size" | "array_size" | "map_size" | "variables" | "host_work" | "call_time" | "run_time" | { "config": { key: string, } };
 
 export type AccessLog = { 
 /**
@@ -357,24 +305,80 @@ output: Array<OutputLine>,
  */
 output_dropped: number, };
 
-export type Incident = { entry: EntryPoint, 
+export type DeviceRecord = { 
 /**
- * The student epoch, for `targets()`.
+ * What was asked for.
  */
-epoch: number | null, kind: MethodErrorKind, message: string, position: SourcePosition | null, };
-
-export type OutputLine = { entry: EntryPoint, epoch: number | null, 
+requested: DeviceChoice, 
 /**
- * `debug` output (`print` otherwise).
+ * The burn backend that ran.
  */
-debug: boolean, text: string, };
+backend: Backend, 
+/**
+ * The adapter, e.g. "NVIDIA H100 80GB HBM3 (Vulkan, DiscreteGpu)" or "CPU (flex)".
+ */
+adapter: string, };
 
-export type EntryPoint = "compile" | "configure" | "targets";
+export type ProtocolConfigRecord = { weak: ModelRecord, ceiling: ModelRecord, student: ModelRecord, 
+/**
+ * Extra self-training rounds the method asked for: the student was retrained from scratch
+ * this many more times, each round on targets derived from the previous round's predictions.
+ */
+student_rounds: number, };
 
-export type SourcePosition = { line: number, column: number, };
+export type ModelRecord = { input_dim: number, hidden: Array<number>, num_classes: number, 
+/**
+ * The split it was trained on and with which labels, e.g. "a (gold)", "b (teacher soft labels)".
+ */
+trained_on: string, epochs: number, batch_size: number, learning_rate: number, weight_decay: number, };
 
-export type Limit = "operations" | "call_depth" | "expression_depth" | "string_size" | "array_size" | "map_size" | "variables" | "host_work" | "call_time" | "run_time" | { "config": { key: string, } };
+export type PhaseSeconds = { weak: number, ceiling: number, student: number, };
 
-export type MethodErrorKind = "syntax" | "runtime" | { "limit_exceeded": { which: Limit, } } | { "forbidden": { what: string, } } | { "bad_output": { what: string, } };
+export type Curves = { weak: Array<number>, ceiling: Array<number>, student: Array<number>, };
 
-export type RunProgress = { "kind": "started", totalEpochs: number, seeds: number, } | { "kind": "epoch", seed: number, phase: string, epoch: number, epochs: number, loss: number, done: number, total: number, } | { "kind": "phaseFinished", seed: number, phase: string, accuracy: number, seconds: number, } | { "kind": "seedFinished", seed: number, weakAcc: number, ceilingAcc: number, studentAcc: number, pgr: number | null, };
+export type SeedOutcome = { seed: number, weak_acc: number, ceiling_acc: number, student_acc: number, 
+/**
+ * Absent when the ceiling does not beat the weak teacher on this seed (PGR undefined).
+ */
+pgr: number | null, 
+/**
+ * Per-epoch mean training loss of each model (the student's over all its rounds).
+ */
+curves: Curves, 
+/**
+ * Seconds spent training each model.
+ */
+seconds: PhaseSeconds, };
+
+export type RunTimings = { total_seconds: number, 
+/**
+ * Wall time of the run's very first optimiser step, kernel compilation included.
+ */
+first_step_seconds: number, steps: number, 
+/**
+ * Mean wall time per optimiser step after the first.
+ */
+mean_step_ms: number, 
+/**
+ * Wall time spent inside the method (`configure` and every `targets` call): the script's
+ * share of the run.
+ */
+method_seconds: number, };
+
+export type Aggregate = { weak_acc: number, ceiling_acc: number, student_acc: number, 
+/**
+ * Absent when the mean ceiling does not beat the mean weak accuracy.
+ */
+pgr: number | null, pgr_se: number | null, 
+/**
+ * 95% percentile bootstrap interval over seeds (2,000 resamples, fixed RNG seed).
+ */
+pgr_ci95: [number, number] | null, 
+/**
+ * Seeds on which the ceiling did not beat the teacher: PGR is undefined there.
+ */
+seeds_without_gap: Array<number>, };
+
+export type RunProgress = { "kind": "started", totalEpochs: number, seeds: number, } | { "kind": "epoch", seed: number, phase: Phase, epoch: number, epochs: number, loss: number, done: number, total: number, } | { "kind": "phaseFinished", seed: number, phase: Phase, accuracy: number, seconds: number, } | { "kind": "seedFinished", seed: number, weakAcc: number, ceilingAcc: number, studentAcc: number, pgr: number | null, };
+
+export type Phase = "weak" | "ceiling" | "student";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { FileRole } from "./bindings";
 import { allTasks, authorsOf, matchesFilter, orderFiles, parsePathList } from "./queue";
 import { claim, summary } from "./test-fixtures";
 
@@ -26,7 +27,7 @@ describe("options and ordering", () => {
     expect(allTasks(list)).toEqual(["digits", "wine"]);
   });
   it("puts the method first, then sources, logs and the manifest", () => {
-    const f = (path: string, role: string) => ({ path, role, size: 1, digest: "" });
+    const f = (path: string, role: FileRole) => ({ path, role, size: 1, digest: "" });
     const ordered = orderFiles([f("submission.json", "manifest"), f("logs/a.log", "log"), f("notes.md", "source"), f("method.rhai", "method")]);
     expect(ordered.map((x) => x.path)).toEqual(["method.rhai", "notes.md", "logs/a.log", "submission.json"]);
   });

@@ -1,6 +1,6 @@
 // Filtering and grouping of the queue. Pure functions.
 
-import type { FileMeta, SubmissionSummary } from "./bindings";
+import type { FileMeta, FileRole, SubmissionSummary } from "./bindings";
 import { tasksOf } from "./claims";
 
 /**
@@ -24,13 +24,13 @@ export function allTasks(list: readonly SubmissionSummary[]): string[] {
   return [...new Set(list.flatMap(tasksOf))].sort((a, b) => a.localeCompare(b));
 }
 
-const ROLE_ORDER: Record<string, number> = { method: 0, source: 1, log: 2, manifest: 3 };
+const ROLE_ORDER: Record<FileRole, number> = { method: 0, source: 1, log: 2, manifest: 3 };
 
 /** Files as the Code tab lists them: the method first, then sources, logs, the manifest; by path within a role. */
 export function orderFiles(files: readonly FileMeta[]): FileMeta[] {
   return [...files].sort((a, b) => {
-    const ra = ROLE_ORDER[a.role] ?? 9;
-    const rb = ROLE_ORDER[b.role] ?? 9;
+    const ra = ROLE_ORDER[a.role];
+    const rb = ROLE_ORDER[b.role];
     return ra !== rb ? ra - rb : a.path.localeCompare(b.path);
   });
 }

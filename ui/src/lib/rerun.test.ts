@@ -11,6 +11,7 @@ import {
   rerunDraft,
   rerunRequest,
 } from "./rerun";
+import type { MethodLanguage } from "./bindings";
 import { claim, runSummary, summary } from "./test-fixtures";
 
 const PACKS = ["digits", "digits-copyable", "latent", "wine"];
@@ -20,7 +21,7 @@ describe("whether a submission can be re-run", () => {
     expect(rerunBlockedReason(summary())).toBeNull();
     expect(rerunBlockedReason(summary({ language: "python", rerunnable: false }))).toBe(PYTHON_SNAPSHOT_REASON);
     expect(PYTHON_SNAPSHOT_REASON).toBe("an AAR Python snapshot: it can be read, diffed and judged, not re-run");
-    expect(rerunBlockedReason(summary({ language: "lua", rerunnable: false }))).toMatch(/only Rhai/);
+    expect(rerunBlockedReason(summary({ language: "lua" as MethodLanguage, rerunnable: false }))).toMatch(/only Rhai/);
   });
 });
 

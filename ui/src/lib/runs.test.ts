@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RunProgress } from "./bindings";
+import type { Phase, RunProgress } from "./bindings";
 import {
   buildRunRequest,
   curvesOfRun,
@@ -32,7 +32,7 @@ function fold(events: RunProgress[], from: LiveRun = initialLiveRun()): LiveRun 
   return events.reduce(foldProgress, from);
 }
 
-const epoch = (seed: number, phase: string, e: number, epochs: number, loss: number, done: number, total = 12) =>
+const epoch = (seed: number, phase: Phase, e: number, epochs: number, loss: number, done: number, total = 12) =>
   ({ kind: "epoch", seed, phase, epoch: e, epochs, loss, done, total }) as const;
 
 describe("foldProgress", () => {
@@ -111,18 +111,6 @@ describe("foldProgress", () => {
     const snapshot = structuredClone(before);
     foldProgress(before, epoch(42, "weak", 0, 2, 0.9, 1, 4));
     expect(before).toEqual(snapshot);
-  });
-
-  it("counts epochs of a phase it does not know, without plotting them", () => {
-    const s = fold([{ kind: "started", totalEpochs: 4, seeds: 1 }, epoch(42, "distill", 0, 2, 0.9, 1, 4)]);
-    expect(s.done).toBe(1);
-    expect(s.current).toBeNull();
-  });
-});
-
-describe("describeProgress", () => {
-  it("says the run is starting before the backend answers", () => {
-    expect(describeProgress(initialLiveRun(), "cpu")).toBe("starting…");
   });
 
   it("warns of kernel compilation on a GPU until the first epoch ends", () => {

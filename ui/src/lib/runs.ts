@@ -2,7 +2,10 @@
 // request from the form. Pure functions over the transport types.
 
 import type {
+  DeviceChoice,
+  EvalSplit,
   MethodSource,
+  Phase,
   ModelRecord,
   ModelView,
   ProtocolConfigRecord,
@@ -13,7 +16,7 @@ import type {
 } from "./bindings";
 import { formatPgr } from "./format";
 
-export type Phase = "weak" | "ceiling" | "student";
+export type { DeviceChoice, EvalSplit, Phase };
 export const PHASES: readonly Phase[] = ["weak", "ceiling", "student"];
 
 /** The engine's names for the three trainings of a seed (the CLI prints the same). */
@@ -23,17 +26,11 @@ export const PHASE_LABELS: Record<Phase, string> = {
   student: "strong student",
 };
 
-export function asPhase(name: string): Phase | null {
-  return (PHASES as readonly string[]).includes(name) ? (name as Phase) : null;
-}
-
 /** The seed the backend starts from when none is given: the first pre-registered seed. */
 export const DEFAULT_FIRST_SEED = 42;
 export const DEFAULT_SEEDS = 5;
 export const MAX_SEEDS = 100;
 
-export type Device = "auto" | "gpu" | "cpu";
-export type EvalSplit = "test" | "private";
 
 // ---------- Live progress ----------
 
@@ -99,13 +96,12 @@ export function foldProgress(state: LiveRun, event: RunProgress): LiveRun {
     case "started":
       return { ...state, totalEpochs: event.totalEpochs, seedCount: event.seeds };
     case "epoch": {
-      const phase = asPhase(event.phase);
+      const phase = event.phase;
       const next: LiveRun = {
         ...state,
         done: Math.max(state.done, event.done),
         totalEpochs: event.total > 0 ? event.total : state.totalEpochs,
       };
-      if (phase === null) return next;
       return {
         ...next,
         current: { seed: event.seed, phase, epoch: event.epoch + 1, epochs: event.epochs, loss: event.loss },
@@ -114,8 +110,7 @@ export function foldProgress(state: LiveRun, event: RunProgress): LiveRun {
       };
     }
     case "phaseFinished": {
-      const phase = asPhase(event.phase);
-      if (phase === null) return state;
+      const phase = event.phase;
       const accuracy = state.pending?.seed === event.seed ? state.pending.accuracy : {};
       return { ...state, pending: { seed: event.seed, accuracy: { ...accuracy, [phase]: event.accuracy } } };
     }
@@ -284,7 +279,7 @@ export interface RunDraft {
   /** What the number inputs hold: a number, or null/undefined while empty. */
   seeds: number | null | undefined;
   firstSeed: number | null | undefined;
-  device: Device;
+  device: DeviceChoice;
   evalSplit: EvalSplit;
 }
 
