@@ -271,7 +271,27 @@ pub enum RunRole {
     OtherPackVanilla,
     /// The method on the negative-control pack.
     NegativeControl,
+    /// Vanilla on the negative-control pack.
+    NegativeControlVanilla,
 }
+
+impl RunRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunRole::Replay => "replay",
+            RunRole::Method => "method",
+            RunRole::Vanilla => "vanilla",
+            RunRole::ShuffledTeacher => "shuffled_teacher",
+            RunRole::UniformTeacher => "uniform_teacher",
+            RunRole::OtherPackMethod => "other_pack_method",
+            RunRole::OtherPackVanilla => "other_pack_vanilla",
+            RunRole::NegativeControl => "negative_control",
+            RunRole::NegativeControlVanilla => "negative_control_vanilla",
+        }
+    }
+}
+
+crate::display_as_str!(RunRole);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -297,5 +317,8 @@ mod tests {
         assert_eq!(serde_json::to_string(&CheckStatus::NotApplicable).unwrap(), "\"not_applicable\"");
         assert_eq!(serde_json::to_string(&SuggestedVote::Verified).unwrap(), "\"+1\"");
         assert_eq!(serde_json::to_string(&SuggestedVote::NeedsHuman).unwrap(), "\"needs_human\"");
+        for role in [RunRole::Replay, RunRole::ShuffledTeacher, RunRole::NegativeControlVanilla] {
+            assert_eq!(serde_json::to_string(&role).unwrap(), format!("\"{role}\""));
+        }
     }
 }

@@ -12,6 +12,7 @@ mod import;
 mod methods;
 pub mod progress;
 mod runs;
+mod verify;
 mod views;
 
 use std::path::PathBuf;
@@ -28,6 +29,7 @@ pub use aar_review_schemas::run::RunReport;
 pub use aar_store::{AuditVerification, BrokenLink};
 pub use error::{ApiError, ApiResult, ErrorCode, SourceLocation};
 pub use runs::{FIRST_SEED, TASKS_ENV};
+pub use verify::StepSinks;
 
 use dto::*;
 
@@ -260,6 +262,44 @@ impl Api {
         Ok(RunDetail { summary, report })
     }
 
+    /// Verifies a submission's claim: every run the integrity checks need (the claim replayed,
+    /// the method and vanilla on the private split, teacher ablations, the other packs and the
+    /// negative control), the checks, and one stored report. `sinks` gives each run its progress
+    /// sink as it starts; `cancel` stops the verification, which then stores nothing but its
+    /// audit entry.
+    pub async fn verify(
+        &self,
+        id: &str,
+        request: VerifyRequest,
+        sinks: &mut verify::StepSinks<'_>,
+        cancel: CancelToken,
+    ) -> ApiResult<VerificationDetail> {
+        let id = self.resolve(id).await?;
+        verify::verify(&self.store, self.write_context(), self.clock.clone(), &id, request, sinks, cancel)
+            .await
+    }
+
+    /// Like [`Api::verify`], cancelled by name through [`Api::cancel_run`] with the same ticket.
+    pub async fn start_verify(
+        &self,
+        ticket: &str,
+        id: &str,
+        request: VerifyRequest,
+        sinks: &mut verify::StepSinks<'_>,
+    ) -> ApiResult<VerificationDetail> {
+        let active = self
+            .active_runs
+            .register(ticket)
+            .ok_or_else(|| ApiError::invalid(format!("a run with ticket `{ticket}` is already in flight")))?;
+        self.verify(id, request, sinks, active.token.clone()).await
+    }
+
+    /// A submission's verifications, newest first.
+    pub async fn verifications(&self, id: &str) -> ApiResult<Vec<VerificationDetail>> {
+        let id = self.resolve(id).await?;
+        Ok(self.store.verifications_of(&id).await?.into_iter().map(verify::detail).collect())
+    }
+
     /// Asks the run registered under `ticket` to stop (it ends with [`ErrorCode::Cancelled`]).
     /// False when no such run is in flight, e.g. because it already finished.
     pub fn cancel_run(&self, ticket: &str) -> bool {
@@ -393,6 +433,9 @@ pub fn typescript_bindings() -> String {
     collect.visit::<RunSummary>();
     collect.visit::<RunDetail>();
     collect.visit::<RunProgress>();
+    collect.visit::<VerifyRequest>();
+    collect.visit::<VerifyStep>();
+    collect.visit::<VerificationDetail>();
     let decls = collect.decls;
     let mut out = String::from(
         "// Generated from crates/api/src/dto/ by `UPDATE_BINDINGS=1 cargo test -p aar-api`.\n// Do not edit by hand.\n\n",

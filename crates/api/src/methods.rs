@@ -23,17 +23,14 @@ pub(crate) struct ResolvedMethod {
     pub record: MethodRecord,
 }
 
+/// What a report records about the built-in vanilla student.
+pub(crate) fn vanilla_record() -> MethodRecord {
+    MethodRecord { name: "vanilla".into(), code_sha256: None, submission_id: None, access_log: None }
+}
+
 pub(crate) async fn resolve(store: &Store, source: &MethodSource) -> ApiResult<ResolvedMethod> {
     match source {
-        MethodSource::Vanilla => Ok(ResolvedMethod {
-            method: Box::new(Vanilla),
-            record: MethodRecord {
-                name: "vanilla".into(),
-                code_sha256: None,
-                submission_id: None,
-                access_log: None,
-            },
-        }),
+        MethodSource::Vanilla => Ok(ResolvedMethod { method: Box::new(Vanilla), record: vanilla_record() }),
         MethodSource::Submission { id } => {
             let id = store.resolve(&aar_domain::IdPrefix::parse(id)?).await?;
             from_submission(store, &id).await
@@ -43,6 +40,26 @@ pub(crate) async fn resolve(store: &Store, source: &MethodSource) -> ApiResult<R
 }
 
 async fn from_submission(store: &Store, id: &SubmissionId) -> ApiResult<ResolvedMethod> {
+    submission_code(store, id).await?.compile()
+}
+
+/// A method's verified source, ready to be compiled into as many fresh instances as a
+/// verification needs (each run starts from the script's initial state).
+pub(crate) struct MethodCode {
+    pub source: String,
+    pub file: String,
+    pub record: MethodRecord,
+}
+
+impl MethodCode {
+    pub(crate) fn compile(&self) -> ApiResult<ResolvedMethod> {
+        compile(&self.source, &self.file, self.record.clone())
+    }
+}
+
+/// The stored method of a submission, from its verified bytes; AAR Python snapshots are refused
+/// with the reason.
+pub(crate) async fn submission_code(store: &Store, id: &SubmissionId) -> ApiResult<MethodCode> {
     let row = store.submission(id).await?;
     if !row.method_language.is_rerunnable() {
         return Err(ApiError::invalid(format!(
@@ -67,7 +84,7 @@ async fn from_submission(store: &Store, id: &SubmissionId) -> ApiResult<Resolved
         submission_id: Some(id.to_string()),
         access_log: None,
     };
-    compile(&source, &row.method_path, record)
+    Ok(MethodCode { source, file: row.method_path, record })
 }
 
 fn from_file(path: &Path) -> ApiResult<ResolvedMethod> {

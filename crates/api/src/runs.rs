@@ -1,11 +1,15 @@
 //! Task packs and independent re-runs of the W2S protocol.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use aar_domain::StudentMethod;
 use aar_engine::data::list_packs;
 use aar_engine::{CancelToken, ProgressSink, ProtocolRequest, TaskData};
-use aar_review_schemas::run::RunReport;
+use aar_review_schemas::method::AccessLog;
+use aar_review_schemas::run::{MethodRecord, RunReport};
 use aar_review_schemas::task::{TASK_FILE_NAME, TaskPack};
+use aar_review_schemas::vocab::{DeviceChoice, EvalSplit};
 use aar_store::{RunRow, Store, WriteContext};
 use include_dir::{Dir, include_dir};
 
@@ -24,7 +28,7 @@ pub const TASKS_ENV: &str = "AAR_REVIEW_TASKS";
 pub const FIRST_SEED: u64 = 42;
 
 /// The most seeds one run may ask for (each seed trains three models).
-pub const MAX_SEEDS: u32 = 1000;
+pub(crate) const MAX_SEEDS: u32 = 1000;
 
 /// The task packs a run can use, and the packs that could not be loaded, each with its problem.
 pub(crate) struct TaskCatalog {
@@ -144,7 +148,7 @@ pub(crate) async fn run(
     ctx: WriteContext,
     clock: Clock,
     request: RunRequest,
-    mut sink: Box<dyn ProgressSink + Send>,
+    sink: Box<dyn ProgressSink + Send>,
     cancel: CancelToken,
 ) -> ApiResult<(RunSummary, RunReport)> {
     let (device, eval_split) = (request.device, request.eval_split);
@@ -160,18 +164,45 @@ pub(crate) async fn run(
         ))
     })?;
     let seeds: Vec<u64> = (first..=last).collect();
-    let task = TaskCatalog::load().take(&request.task)?;
+    let task = Arc::new(TaskCatalog::load().take(&request.task)?);
     let resolved = methods::resolve(store, request.method.as_ref().unwrap_or(&MethodSource::Vanilla)).await?;
     let record = resolved.record.clone();
-    let started_at = clock().to_string();
+    let plan = RunPlan { task, seeds, eval_split, device };
+    let (outcome, access_log) = execute(plan, resolved.method, record, sink, cancel, clock).await?;
+    let report = match outcome {
+        Ok(report) => report,
+        Err(e) => return Err(failed(store, &ctx, &request, &resolved.record, access_log, e).await),
+    };
+    let row = store.insert_run(&report, &ctx).await?;
+    Ok((run_summary(&row), report))
+}
 
+/// What one run trains on: a pack, seeds, the split it is evaluated on, and where.
+#[derive(Clone)]
+pub(crate) struct RunPlan {
+    pub task: Arc<TaskData>,
+    pub seeds: Vec<u64>,
+    pub eval_split: EvalSplit,
+    pub device: DeviceChoice,
+}
+
+/// Runs the protocol on a blocking thread and hands back its outcome, with what the method read
+/// and called (kept even when the run fails, as evidence). Stores nothing.
+pub(crate) async fn execute(
+    plan: RunPlan,
+    mut method: Box<dyn StudentMethod + Send>,
+    record: MethodRecord,
+    mut sink: Box<dyn ProgressSink + Send>,
+    cancel: CancelToken,
+    clock: Clock,
+) -> ApiResult<(Result<RunReport, aar_engine::EngineError>, Option<AccessLog>)> {
+    let started_at = clock().to_string();
     let (outcome, method) = tokio::task::spawn_blocking(move || {
-        let mut method = resolved.method;
-        let outcome = aar_engine::resolve_device(device).and_then(|device| {
+        let outcome = aar_engine::resolve_device(plan.device).and_then(|device| {
             let protocol = ProtocolRequest {
-                task: &task,
-                seeds,
-                eval_split,
+                task: &plan.task,
+                seeds: plan.seeds,
+                eval_split: plan.eval_split,
                 device: &device,
                 student_train: None,
                 started_at,
@@ -183,16 +214,9 @@ pub(crate) async fn run(
     })
     .await
     .map_err(|e| storage(format!("the training thread failed: {e}")))?;
-
     // Taken before any await: the method itself need not be shareable across threads.
     let access_log = method.access_log().cloned();
-    drop(method);
-    let report = match outcome {
-        Ok(report) => report,
-        Err(e) => return Err(failed(store, &ctx, &request, &resolved.record, access_log, e).await),
-    };
-    let row = store.insert_run(&report, &ctx).await?;
-    Ok((run_summary(&row), report))
+    Ok((outcome, access_log))
 }
 
 /// Turns a failed run into its error. A method failure or a divergence is recorded in the audit

@@ -124,7 +124,7 @@ fn reference(row: &SubmissionRow) -> SubmissionRef {
     }
 }
 
-async fn manifest(store: &Store, id: &SubmissionId) -> ApiResult<SubmissionManifest> {
+pub(crate) async fn manifest(store: &Store, id: &SubmissionId) -> ApiResult<SubmissionManifest> {
     let text = store.file_text(id, MANIFEST_FILE_NAME).await?;
     serde_json::from_str(&text).map_err(|e| {
         ApiError::new(ErrorCode::Storage, format!("stored manifest of {} does not parse: {e}", id.short()))

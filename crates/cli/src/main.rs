@@ -127,6 +127,28 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Verify a submission's claim: replay it, re-run the method and vanilla on the private split,
+    /// ablate the teacher, try the other packs and the negative control, and run every integrity
+    /// check; the report is stored and printed
+    Verify {
+        /// Submission id (or a unique prefix)
+        id: String,
+        /// The pack to verify on [default: the first claimed pack this install has]
+        #[arg(long)]
+        task: Option<String>,
+        /// Pre-registered seeds, counted up from 42 (at least 5)
+        #[arg(long, default_value_t = 5)]
+        seeds: u32,
+        /// Where to train (see `run --help`)
+        #[arg(long, value_enum, default_value_t = Device::Auto)]
+        device: Device,
+        /// Print the verification report as JSON (review-schemas/schemas/verification-report.schema.json)
+        #[arg(long)]
+        json: bool,
+        /// Also write the report to FILE: `.html` (self-contained) or `.md`
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+    },
     /// Compare two stored runs seed by seed: a method against a baseline (e.g. vanilla) on the
     /// same pack, split and seeds, with a paired t-test on the PGR differences
     Compare {
@@ -325,6 +347,31 @@ async fn dispatch(api: &Api, command: Command) -> Result<(), ApiError> {
             bar.finish();
             let (summary, report) = result?;
             render::emit(json, &report, |r| render::run_report(&summary, r))
+        }
+        Command::Verify { id, task, seeds, device, json, report } => {
+            let format = report.as_deref().map(render::ReportFormat::of).transpose()?;
+            let request = aar_api::dto::VerifyRequest { task, seeds: Some(seeds), device: device.into() };
+            let cancel = aar_api::CancelToken::new();
+            let on_interrupt = cancel.clone();
+            let interrupt = tokio::spawn(async move {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    on_interrupt.cancel();
+                }
+            });
+            let bar = progress::Bar::new(!json);
+            let step_bar = bar.clone();
+            let mut sinks = move |step: &aar_api::dto::VerifyStep| -> Box<dyn aar_api::ProgressSink + Send> {
+                step_bar.start_step(step);
+                Box::new(step_bar.clone())
+            };
+            let result = api.verify(&id, request, &mut sinks, cancel).await;
+            interrupt.abort();
+            bar.finish();
+            let detail = result?;
+            if let (Some(path), Some(format)) = (&report, format) {
+                render::write_report(path, format, &detail.report)?;
+            }
+            render::emit(json, &detail.report, |_| render::verification(&detail))
         }
         Command::CheckMethod { file, json } => {
             let check = api.check_method(&file)?;

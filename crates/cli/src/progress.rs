@@ -24,6 +24,20 @@ impl Bar {
         Bar(bar)
     }
 
+    /// A new run of a verification: says which, and restarts the bar for it.
+    pub fn start_step(&self, step: &aar_api::dto::VerifyStep) {
+        self.0.println(format!(
+            "run {}/{}: {} on {} ({} split, {} seeds)",
+            step.index,
+            step.total,
+            step.role.as_str().replace('_', " "),
+            step.task,
+            step.eval_split,
+            step.seeds.len()
+        ));
+        self.0.reset();
+    }
+
     pub fn finish(&self) {
         self.0.finish_and_clear();
     }

@@ -95,6 +95,26 @@ pub trait StudentMethod {
     }
 }
 
+/// A boxed method is a method (the API keeps methods boxed, and wraps them in
+/// [`AblatedTeacher`]).
+impl<T: StudentMethod + ?Sized> StudentMethod for Box<T> {
+    fn name(&self) -> String {
+        (**self).name()
+    }
+    fn needs_student_predictions(&self) -> bool {
+        (**self).needs_student_predictions()
+    }
+    fn configure(&mut self, task: &TaskInfo) -> Result<StudentConfig, MethodError> {
+        (**self).configure(task)
+    }
+    fn targets(&mut self, ctx: &EpochContext<'_>) -> Result<EpochTargets, MethodError> {
+        (**self).targets(ctx)
+    }
+    fn access_log(&self) -> Option<&AccessLog> {
+        (**self).access_log()
+    }
+}
+
 /// The naive baseline: cross-entropy towards the teacher's soft labels on every example.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Vanilla;
@@ -154,3 +174,173 @@ impl fmt::Display for MethodError {
 }
 
 impl std::error::Error for MethodError {}
+
+/// How a verification replaces the teacher's soft labels to see whether a method uses them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ablation {
+    /// The rows of the teacher's labels permuted across examples: the label marginal stays, the
+    /// per-example information is gone.
+    Shuffled,
+    /// Every row `1/k`: no information at all.
+    Uniform,
+}
+
+impl Ablation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ablation::Shuffled => "teacher shuffled",
+            Ablation::Uniform => "teacher uniform",
+        }
+    }
+}
+
+/// Runs a method with its teacher ablated: the method sees (and vanilla-style `Teacher` targets
+/// become) the ablated labels. A method that uses the teacher loses accuracy under either
+/// ablation; the "always the most common answer" hack keeps it under shuffling.
+pub struct AblatedTeacher<M> {
+    pub inner: M,
+    pub ablation: Ablation,
+    /// Built on the first call, from the real teacher's labels.
+    labels: Option<Vec<f32>>,
+}
+
+impl<M> std::fmt::Debug for AblatedTeacher<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AblatedTeacher").field("ablation", &self.ablation).finish_non_exhaustive()
+    }
+}
+
+impl<M> AblatedTeacher<M> {
+    pub fn new(inner: M, ablation: Ablation) -> Self {
+        AblatedTeacher { inner, ablation, labels: None }
+    }
+}
+
+/// The shuffle is fixed (not per seed): the ablation is a property of the data the method is
+/// given, and the same permutation for every seed keeps the per-seed comparison paired.
+const SHUFFLE_SEED: u64 = 0x5348_5546_464c_4544;
+
+/// A Fisher–Yates permutation from splitmix64: deterministic on every platform, no dependency.
+fn permutation(n: usize, seed: u64) -> Vec<usize> {
+    let mut state = seed;
+    let mut next = || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let mut order: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        let j = (next() % (i as u64 + 1)) as usize;
+        order.swap(i, j);
+    }
+    order
+}
+
+fn ablate(teacher: &[f32], classes: usize, ablation: Ablation) -> Vec<f32> {
+    match ablation {
+        Ablation::Uniform => vec![1.0 / classes as f32; teacher.len()],
+        Ablation::Shuffled => {
+            let n = teacher.len() / classes;
+            permutation(n, SHUFFLE_SEED)
+                .into_iter()
+                .flat_map(|row| teacher[row * classes..(row + 1) * classes].iter().copied())
+                .collect()
+        }
+    }
+}
+
+impl<M: StudentMethod> StudentMethod for AblatedTeacher<M> {
+    fn name(&self) -> String {
+        format!("{} ({})", self.inner.name(), self.ablation.as_str())
+    }
+
+    fn needs_student_predictions(&self) -> bool {
+        self.inner.needs_student_predictions()
+    }
+
+    fn configure(&mut self, task: &TaskInfo) -> Result<StudentConfig, MethodError> {
+        self.inner.configure(task)
+    }
+
+    fn targets(&mut self, ctx: &EpochContext<'_>) -> Result<EpochTargets, MethodError> {
+        let ablation = self.ablation;
+        let labels = self.labels.get_or_insert_with(|| ablate(ctx.teacher, ctx.num_classes, ablation));
+        let ablated = EpochContext { teacher: labels, ..*ctx };
+        Ok(match self.inner.targets(&ablated)? {
+            EpochTargets::Teacher => EpochTargets::Custom { targets: labels.clone(), weights: None },
+            other => other,
+        })
+    }
+
+    fn access_log(&self) -> Option<&AccessLog> {
+        self.inner.access_log()
+    }
+}
+
+#[cfg(test)]
+mod ablation_tests {
+    use super::*;
+
+    /// Records the teacher it was shown and answers like vanilla.
+    struct Spy(Vec<f32>);
+    impl StudentMethod for Spy {
+        fn name(&self) -> String {
+            "spy".into()
+        }
+        fn targets(&mut self, ctx: &EpochContext<'_>) -> Result<EpochTargets, MethodError> {
+            self.0 = ctx.teacher.to_vec();
+            Ok(if ctx.epoch == 0 { EpochTargets::Teacher } else { EpochTargets::Unchanged })
+        }
+    }
+
+    fn ctx(teacher: &[f32], epoch: u32) -> EpochContext<'_> {
+        EpochContext {
+            epoch,
+            epochs: 2,
+            round: 0,
+            rounds: 0,
+            num_classes: 2,
+            num_examples: teacher.len() / 2,
+            teacher,
+            student: None,
+        }
+    }
+
+    #[test]
+    fn shuffling_permutes_whole_rows_and_feeds_them_as_targets() {
+        let teacher: Vec<f32> = (0..50).flat_map(|i| [i as f32 / 50.0, 1.0 - i as f32 / 50.0]).collect();
+        let mut m = AblatedTeacher::new(Spy(Vec::new()), Ablation::Shuffled);
+        let EpochTargets::Custom { targets, weights: None } = m.targets(&ctx(&teacher, 0)).unwrap() else {
+            panic!("vanilla-style targets become the ablated labels")
+        };
+        assert_eq!(targets, m.inner.0, "the method saw what it trains on");
+        assert_ne!(targets, teacher, "rows moved");
+        let mut rows: Vec<(u32, u32)> =
+            targets.chunks(2).map(|r| ((r[0] * 1000.0) as u32, (r[1] * 1000.0) as u32)).collect();
+        let mut original: Vec<(u32, u32)> =
+            teacher.chunks(2).map(|r| ((r[0] * 1000.0) as u32, (r[1] * 1000.0) as u32)).collect();
+        rows.sort_unstable();
+        original.sort_unstable();
+        assert_eq!(rows, original, "the same rows, in another order: the marginal is kept");
+        assert_eq!(m.targets(&ctx(&teacher, 1)).unwrap(), EpochTargets::Unchanged);
+        assert_eq!(m.name(), "spy (teacher shuffled)");
+    }
+
+    #[test]
+    fn uniform_labels_carry_nothing() {
+        let teacher = [0.9, 0.1, 0.2, 0.8];
+        let mut m = AblatedTeacher::new(Spy(Vec::new()), Ablation::Uniform);
+        m.targets(&ctx(&teacher, 0)).unwrap();
+        assert_eq!(m.inner.0, vec![0.5; 4]);
+    }
+
+    #[test]
+    fn the_shuffle_is_the_same_on_every_call() {
+        assert_eq!(permutation(100, SHUFFLE_SEED), permutation(100, SHUFFLE_SEED));
+        let mut p = permutation(100, SHUFFLE_SEED);
+        p.sort_unstable();
+        assert_eq!(p, (0..100).collect::<Vec<_>>());
+    }
+}

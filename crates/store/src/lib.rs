@@ -15,6 +15,7 @@ mod error;
 mod location;
 mod rows;
 mod runs;
+mod verifications;
 
 use std::collections::BTreeMap;
 
@@ -28,6 +29,7 @@ pub use error::StoreError;
 pub use location::Location;
 pub use rows::{AuditEntry, ClaimRow, StoredFile, SubmissionRow};
 pub use runs::RunRow;
+pub use verifications::VerificationRow;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");

@@ -2,8 +2,8 @@
 
 use aar_review_schemas::run::RunReport;
 use aar_review_schemas::vocab::{Backend, EvalSplit};
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 
 use crate::{Store, StoreError, WriteContext, audit};
 
@@ -76,56 +76,8 @@ impl Store {
     /// of its report's JSON; the columns lists filter and sort by are read off the report, and
     /// the report is kept whole. Returns the stored row.
     pub async fn insert_run(&self, report: &RunReport, ctx: &WriteContext) -> Result<RunRow, StoreError> {
-        let json = serde_json::to_string(report).expect("a run report always serialises");
-        let run = RunRow {
-            id: aar_domain::Digest::of(json.as_bytes()).to_string(),
-            task: report.task.clone(),
-            method: report.method.name.clone(),
-            submission_id: report.method.submission_id.clone(),
-            eval_split: report.eval_split,
-            backend: report.device.backend,
-            adapter: report.device.adapter.clone(),
-            seeds: report.seeds.clone(),
-            data_sha256: report.data_sha256.clone(),
-            code_sha256: report.method.code_sha256.clone(),
-            pgr: report.aggregate.pgr,
-            pgr_se: report.aggregate.pgr_se,
-            total_seconds: report.timings.total_seconds,
-            started_at: report.started_at.clone(),
-            finished_at: report.finished_at.clone(),
-            created_by: ctx.actor.clone(),
-            report: json,
-        };
         let mut tx = self.write_tx().await?;
-        sqlx::query(
-            "INSERT INTO runs (id, task, method, submission_id, eval_split, backend, adapter, seeds, \
-             data_sha256, code_sha256, pgr, pgr_se, total_seconds, started_at, finished_at, created_by, report) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-        )
-        .bind(&run.id)
-        .bind(&run.task)
-        .bind(&run.method)
-        .bind(run.submission_id.as_deref())
-        .bind(run.eval_split.as_str())
-        .bind(run.backend.as_str())
-        .bind(&run.adapter)
-        .bind(serde_json::to_string(&run.seeds).expect("seeds serialise"))
-        .bind(&run.data_sha256)
-        .bind(run.code_sha256.as_deref())
-        .bind(run.pgr)
-        .bind(run.pgr_se)
-        .bind(run.total_seconds)
-        .bind(&run.started_at)
-        .bind(&run.finished_at)
-        .bind(&run.created_by)
-        .bind(&run.report)
-        .execute(&mut *tx)
-        .await?;
-        let detail = serde_json::json!({
-            "task": run.task, "method": run.method, "backend": run.backend, "seeds": run.seeds, "pgr": run.pgr,
-            "submission": run.submission_id, "code_sha256": run.code_sha256,
-        });
-        audit::append(&mut tx, ctx, "run.record", &run.id, &detail).await?;
+        let run = insert_run(&mut tx, report, ctx).await?;
         tx.commit().await?;
         Ok(run)
     }
@@ -166,4 +118,69 @@ impl Store {
         let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&id).fetch_one(&self.pool).await?;
         RunRow::from_row(&row)
     }
+}
+
+/// Stores a run and its audit entry inside the caller's write transaction (a verification
+/// stores all its runs and its report in one).
+pub(crate) async fn insert_run(
+    tx: &mut Transaction<'_, Any>,
+    report: &RunReport,
+    ctx: &WriteContext,
+) -> Result<RunRow, StoreError> {
+    let json = serde_json::to_string(report).expect("a run report always serialises");
+    let run = RunRow {
+        id: aar_domain::Digest::of(json.as_bytes()).to_string(),
+        task: report.task.clone(),
+        method: report.method.name.clone(),
+        submission_id: report.method.submission_id.clone(),
+        eval_split: report.eval_split,
+        backend: report.device.backend,
+        adapter: report.device.adapter.clone(),
+        seeds: report.seeds.clone(),
+        data_sha256: report.data_sha256.clone(),
+        code_sha256: report.method.code_sha256.clone(),
+        pgr: report.aggregate.pgr,
+        pgr_se: report.aggregate.pgr_se,
+        total_seconds: report.timings.total_seconds,
+        started_at: report.started_at.clone(),
+        finished_at: report.finished_at.clone(),
+        created_by: ctx.actor.clone(),
+        report: json,
+    };
+    // The same report twice (a replayed verification on one device) is one run.
+    let existing =
+        sqlx::query("SELECT id FROM runs WHERE id = $1").bind(&run.id).fetch_optional(&mut **tx).await?;
+    if existing.is_some() {
+        return Ok(run);
+    }
+    sqlx::query(
+        "INSERT INTO runs (id, task, method, submission_id, eval_split, backend, adapter, seeds, \
+         data_sha256, code_sha256, pgr, pgr_se, total_seconds, started_at, finished_at, created_by, report) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+    )
+    .bind(&run.id)
+    .bind(&run.task)
+    .bind(&run.method)
+    .bind(run.submission_id.as_deref())
+    .bind(run.eval_split.as_str())
+    .bind(run.backend.as_str())
+    .bind(&run.adapter)
+    .bind(serde_json::to_string(&run.seeds).expect("seeds serialise"))
+    .bind(&run.data_sha256)
+    .bind(run.code_sha256.as_deref())
+    .bind(run.pgr)
+    .bind(run.pgr_se)
+    .bind(run.total_seconds)
+    .bind(&run.started_at)
+    .bind(&run.finished_at)
+    .bind(&run.created_by)
+    .bind(&run.report)
+    .execute(&mut **tx)
+    .await?;
+    let detail = serde_json::json!({
+        "task": run.task, "method": run.method, "backend": run.backend, "seeds": run.seeds, "pgr": run.pgr,
+        "submission": run.submission_id, "code_sha256": run.code_sha256,
+    });
+    audit::append(tx, ctx, "run.record", &run.id, &detail).await?;
+    Ok(run)
 }

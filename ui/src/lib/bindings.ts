@@ -65,11 +65,11 @@ description: string, methodPath: string, files: Array<FileMeta>, posts: Array<Po
  */
 origin: string, importedAt: string, importedBy: string, };
 
+export type PostView = { author: string, createdAt: string, title: string, body: string, kind: PostKind, comments: Array<CommentView>, };
+
 export type PostKind = "hypothesis" | "result" | "insight" | "error";
 
 export type CommentView = { author: string, createdAt: string, body: string, };
-
-export type PostView = { author: string, createdAt: string, title: string, body: string, kind: PostKind, comments: Array<CommentView>, };
 
 export type Lineage = { 
 /**
@@ -100,25 +100,25 @@ skippedFindings: Array<SkippedFindingView>,
  */
 notes: Array<string>, };
 
-export type SkippedFindingView = { postId: string, reason: string, };
+export type ImportedItem = { id: string, shortId: string, title: string, origin: string, status: ImportStatus, };
 
 export type ImportStatus = "new" | "alreadyPresent";
 
-export type ImportedItem = { id: string, shortId: string, title: string, origin: string, status: ImportStatus, };
+export type SkippedFindingView = { postId: string, reason: string, };
 
 export type SubmissionDiff = { old: SubmissionRef, new: SubmissionRef, ignoreWhitespace: boolean, files: Array<FileDiff>, };
+
+export type FileStatus = "added" | "deleted" | "modified" | "renamed" | "unchanged" | "tooLarge";
+
+export type LineKind = "context" | "delete" | "insert";
+
+export type Segment = { text: string, emphasized: boolean, };
 
 export type DiffLine = { kind: LineKind, oldNo: number | null, newNo: number | null, 
 /**
  * The line's text in pieces; `emphasized` pieces are the words that changed.
  */
 segments: Array<Segment>, };
-
-export type LineKind = "context" | "delete" | "insert";
-
-export type Segment = { text: string, emphasized: boolean, };
-
-export type FileStatus = "added" | "deleted" | "modified" | "renamed" | "unchanged" | "tooLarge";
 
 export type Hunk = { oldStart: number, oldLines: number, newStart: number, newLines: number, lines: Array<DiffLine>, };
 
@@ -248,6 +248,67 @@ engine_version: string, seeds: Array<number>, config: ProtocolConfigRecord, per_
  */
 started_at: string, finished_at: string, };
 
+export type SeedOutcome = { seed: number, weak_acc: number, ceiling_acc: number, student_acc: number, 
+/**
+ * Absent when the ceiling does not beat the weak teacher on this seed (PGR undefined).
+ */
+pgr: number | null, 
+/**
+ * Per-epoch mean training loss of each model (the student's over all its rounds).
+ */
+curves: Curves, 
+/**
+ * Seconds spent training each model.
+ */
+seconds: PhaseSeconds, };
+
+export type Curves = { weak: Array<number>, ceiling: Array<number>, student: Array<number>, };
+
+export type PhaseSeconds = { weak: number, ceiling: number, student: number, };
+
+export type Aggregate = { weak_acc: number, ceiling_acc: number, student_acc: number, 
+/**
+ * Absent when the mean ceiling does not beat the mean weak accuracy.
+ */
+pgr: number | null, pgr_se: number | null, 
+/**
+ * 95% percentile bootstrap interval over seeds (2,000 resamples, fixed RNG seed).
+ */
+pgr_ci95: [number, number] | null, 
+/**
+ * Seeds on which the ceiling did not beat the teacher: PGR is undefined there.
+ */
+seeds_without_gap: Array<number>, };
+
+export type DeviceRecord = { 
+/**
+ * What was asked for.
+ */
+requested: DeviceChoice, 
+/**
+ * The burn backend that ran.
+ */
+backend: Backend, 
+/**
+ * The adapter, e.g. "NVIDIA H100 80GB HBM3 (Vulkan, DiscreteGpu)" or "CPU (flex)".
+ */
+adapter: string, };
+
+export type RunTimings = { total_seconds: number, 
+/**
+ * Wall time of the run's very first optimiser step, kernel compilation included.
+ */
+first_step_seconds: number, steps: number, 
+/**
+ * Mean wall time per optimiser step after the first.
+ */
+mean_step_ms: number, 
+/**
+ * Wall time spent inside the method (`configure` and every `targets` call): the script's
+ * share of the run.
+ */
+method_seconds: number, };
+
 export type MethodRecord = { 
 /**
  * `vanilla` for the built-in baseline, else the submission's title.
@@ -263,13 +324,13 @@ code_sha256?: string | null, submission_id?: string | null,
  */
 access_log?: AccessLog | null, };
 
-export type OutputLine = { entry: EntryPoint, epoch: number | null, 
-/**
- * `debug` output (`print` otherwise).
- */
-debug: boolean, text: string, };
-
 export type EntryPoint = "compile" | "configure" | "targets";
+
+export type MethodErrorKind = "syntax" | "runtime" | { "limit_exceeded": { which: Limit, } } | { "forbidden": { what: string, } } | { "bad_output": { what: string, } };
+
+export type Limit = "operations" | "call_depth" | "expression_depth" | "string_size" | "array_size" | "map_size" | "variables" | "host_work" | "call_time" | "run_time" | { "config": { key: string, } };
+
+export type SourcePosition = { line: number, column: number, };
 
 export type Incident = { entry: EntryPoint, 
 /**
@@ -277,11 +338,11 @@ export type Incident = { entry: EntryPoint,
  */
 epoch: number | null, kind: MethodErrorKind, message: string, position: SourcePosition | null, };
 
-export type SourcePosition = { line: number, column: number, };
-
-export type MethodErrorKind = "syntax" | "runtime" | { "limit_exceeded": { which: Limit, } } | { "forbidden": { what: string, } } | { "bad_output": { what: string, } };
-
-export type Limit = "operations" | "call_depth" | "expression_depth" | "string_size" | "array_size" | "map_size" | "variables" | "host_work" | "call_time" | "run_time" | { "config": { key: string, } };
+export type OutputLine = { entry: EntryPoint, epoch: number | null, 
+/**
+ * `debug` output (`print` otherwise).
+ */
+debug: boolean, text: string, };
 
 export type AccessLog = { 
 /**
@@ -305,20 +366,6 @@ output: Array<OutputLine>,
  */
 output_dropped: number, };
 
-export type DeviceRecord = { 
-/**
- * What was asked for.
- */
-requested: DeviceChoice, 
-/**
- * The burn backend that ran.
- */
-backend: Backend, 
-/**
- * The adapter, e.g. "NVIDIA H100 80GB HBM3 (Vulkan, DiscreteGpu)" or "CPU (flex)".
- */
-adapter: string, };
-
 export type ProtocolConfigRecord = { weak: ModelRecord, ceiling: ModelRecord, student: ModelRecord, 
 /**
  * Extra self-training rounds the method asked for: the student was retrained from scratch
@@ -332,53 +379,149 @@ export type ModelRecord = { input_dim: number, hidden: Array<number>, num_classe
  */
 trained_on: string, epochs: number, batch_size: number, learning_rate: number, weight_decay: number, };
 
-export type PhaseSeconds = { weak: number, ceiling: number, student: number, };
-
-export type Curves = { weak: Array<number>, ceiling: Array<number>, student: Array<number>, };
-
-export type SeedOutcome = { seed: number, weak_acc: number, ceiling_acc: number, student_acc: number, 
-/**
- * Absent when the ceiling does not beat the weak teacher on this seed (PGR undefined).
- */
-pgr: number | null, 
-/**
- * Per-epoch mean training loss of each model (the student's over all its rounds).
- */
-curves: Curves, 
-/**
- * Seconds spent training each model.
- */
-seconds: PhaseSeconds, };
-
-export type RunTimings = { total_seconds: number, 
-/**
- * Wall time of the run's very first optimiser step, kernel compilation included.
- */
-first_step_seconds: number, steps: number, 
-/**
- * Mean wall time per optimiser step after the first.
- */
-mean_step_ms: number, 
-/**
- * Wall time spent inside the method (`configure` and every `targets` call): the script's
- * share of the run.
- */
-method_seconds: number, };
-
-export type Aggregate = { weak_acc: number, ceiling_acc: number, student_acc: number, 
-/**
- * Absent when the mean ceiling does not beat the mean weak accuracy.
- */
-pgr: number | null, pgr_se: number | null, 
-/**
- * 95% percentile bootstrap interval over seeds (2,000 resamples, fixed RNG seed).
- */
-pgr_ci95: [number, number] | null, 
-/**
- * Seeds on which the ceiling did not beat the teacher: PGR is undefined there.
- */
-seeds_without_gap: Array<number>, };
-
 export type RunProgress = { "kind": "started", totalEpochs: number, seeds: number, } | { "kind": "epoch", seed: number, phase: Phase, epoch: number, epochs: number, loss: number, done: number, total: number, } | { "kind": "phaseFinished", seed: number, phase: Phase, accuracy: number, seconds: number, } | { "kind": "seedFinished", seed: number, weakAcc: number, ceilingAcc: number, studentAcc: number, pgr: number | null, };
 
 export type Phase = "weak" | "ceiling" | "student";
+
+export type VerifyRequest = { 
+/**
+ * The pack the claim is verified on; by default the first claimed pack this install has.
+ */
+task?: string, 
+/**
+ * How many pre-registered seeds, counted up from 42 (at least 5, the AAR convention).
+ */
+seeds?: number, device: DeviceChoice, };
+
+export type VerifyStep = { 
+/**
+ * 1-based.
+ */
+index: number, total: number, role: RunRole, task: string, evalSplit: EvalSplit, seeds: Array<number>, };
+
+export type RunRole = "replay" | "method" | "vanilla" | "shuffled_teacher" | "uniform_teacher" | "other_pack_method" | "other_pack_vanilla" | "negative_control" | "negative_control_vanilla";
+
+export type VerificationDetail = { 
+/**
+ * sha256 of the report.
+ */
+id: string, shortId: string, createdBy: string, report: VerificationReport, };
+
+export type VerificationReport = { schema_version: number, 
+/**
+ * The submission verified (full sha256 content id).
+ */
+submission_id: string, title: string, 
+/**
+ * sha256 of the method bytes that ran.
+ */
+method_sha256?: string | null, 
+/**
+ * What the submission declares its method to be.
+ */
+family: MethodFamily, 
+/**
+ * The seeds every re-run used (the pre-registered set).
+ */
+seeds: Array<number>, 
+/**
+ * The pack the claim is verified on, and the split held out from the author.
+ */
+task: string, eval_split: EvalSplit, device: DeviceRecord, engine_version: string, 
+/**
+ * What a reviewer should vote, and why.
+ */
+suggestion: Suggestion, 
+/**
+ * One entry per check id, in the order of [`CheckId::ALL`].
+ */
+checks: Array<CheckResult>, 
+/**
+ * Every run this verification made, by role (their reports are stored with the runs).
+ */
+runs: Array<RunRef>, 
+/**
+ * RFC 3339.
+ */
+started_at: string, finished_at: string, total_seconds: number, };
+
+export type CheckResult = { id: CheckId, status: CheckStatus, 
+/**
+ * One sentence a reviewer can act on.
+ */
+summary: string, 
+/**
+ * True when the status is `warn` because the data cannot resolve the difference at stake.
+ */
+inconclusive: boolean, 
+/**
+ * The smallest difference this check could have detected (two-sided α = 0.05, power 0.8),
+ * in the unit of `detectable_unit`.
+ */
+detectable?: number | null, detectable_unit?: Unit | null, 
+/**
+ * The numbers behind the status.
+ */
+figures?: Array<Figure>, 
+/**
+ * Per-seed values, where the check compares seeds.
+ */
+per_seed?: Array<SeedEvidence>, 
+/**
+ * A table, where the check spans packs (the generalisation matrix).
+ */
+matrix?: Matrix | null, 
+/**
+ * Further findings, one sentence each (e.g. each refused call of the sandbox).
+ */
+notes?: Array<string>, };
+
+export type CheckStatus = "pass" | "warn" | "fail" | "not_applicable";
+
+export type Matrix = { columns: Array<string>, rows: Array<MatrixRow>, };
+
+export type MatrixRow = { label: string, 
+/**
+ * One per column; absent where a value is undefined (e.g. PGR without a gap).
+ */
+cells: Array<number | null>, };
+
+export type Unit = "pgr" | "accuracy" | "p_value" | "count" | "ratio";
+
+export type SeedEvidence = { seed: number, 
+/**
+ * What the author claimed for this seed.
+ */
+claimed?: number | null, 
+/**
+ * What the re-run of the method gave.
+ */
+reproduced?: number | null, 
+/**
+ * What the comparison run gave (vanilla, or an ablation).
+ */
+baseline?: number | null, };
+
+export type CheckId = "reproduction" | "teacher_ablation" | "significance" | "generalisation" | "seeds" | "dev_vs_private" | "sandbox" | "claim_consistency" | "negative_control";
+
+export type Figure = { 
+/**
+ * E.g. "claimed PGR (digits, dev)", "reproduced PGR (private)".
+ */
+label: string, value: number, unit: Unit, ci95?: [number, number] | null, };
+
+export type Suggestion = { vote: SuggestedVote, 
+/**
+ * One sentence: which checks decided it.
+ */
+reason: string, };
+
+export type SuggestedVote = "+1" | "-1" | "needs_human";
+
+export type MethodFamily = "teacher" | "unsupervised";
+
+export type RunRef = { role: RunRole, task: string, eval_split: EvalSplit, 
+/**
+ * The stored run's id (sha256 of its report).
+ */
+run_id: string, };

@@ -8,6 +8,7 @@ mod runs;
 mod store;
 mod submissions;
 mod tasks;
+mod verify;
 
 pub use diff::*;
 pub use import::*;
@@ -15,3 +16,4 @@ pub use runs::*;
 pub use store::*;
 pub use submissions::*;
 pub use tasks::*;
+pub use verify::*;

@@ -11,12 +11,14 @@ mod runs;
 mod store;
 mod submissions;
 mod tasks;
+mod verify;
 
 pub use diff::*;
 pub use runs::*;
 pub use store::*;
 pub use submissions::*;
 pub use tasks::*;
+pub use verify::*;
 
 const WARNING: Style = Style::new().fg_color(Some(Color::Ansi(AnsiColor::Yellow))).effects(Effects::BOLD);
 const DIM: Style = Style::new().effects(Effects::DIMMED);

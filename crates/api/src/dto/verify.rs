@@ -1,0 +1,46 @@
+//! Verifications: what to verify, which run is under way, and the stored report.
+
+use aar_review_schemas::verification::{RunRole, VerificationReport};
+use aar_review_schemas::vocab::{DeviceChoice, EvalSplit};
+use serde::Serialize;
+use ts_rs::TS;
+
+/// What to verify a submission on.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifyRequest {
+    /// The pack the claim is verified on; by default the first claimed pack this install has.
+    #[serde(default)]
+    #[ts(optional)]
+    pub task: Option<String>,
+    /// How many pre-registered seeds, counted up from 42 (at least 5, the AAR convention).
+    #[serde(default)]
+    #[ts(optional)]
+    pub seeds: Option<u32>,
+    pub device: DeviceChoice,
+}
+
+/// The run a verification is about to make, so a front end can say "run 3 of 12: vanilla on
+/// digits".
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifyStep {
+    /// 1-based.
+    pub index: u32,
+    pub total: u32,
+    pub role: RunRole,
+    pub task: String,
+    pub eval_split: EvalSplit,
+    pub seeds: Vec<u64>,
+}
+
+/// A stored verification: its id and the report.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VerificationDetail {
+    /// sha256 of the report.
+    pub id: String,
+    pub short_id: String,
+    pub created_by: String,
+    pub report: VerificationReport,
+}

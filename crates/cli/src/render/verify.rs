@@ -1,0 +1,79 @@
+//! Verifications: the suggested vote and every check's status and finding; the full report as
+//! Markdown or HTML through `aar-report`.
+
+use std::path::Path;
+
+use aar_api::dto::VerificationDetail;
+use aar_api::{ApiError, ErrorCode};
+use aar_review_schemas::verification::{CheckStatus, SuggestedVote, VerificationReport};
+
+use super::*;
+
+/// What `--report FILE` writes, from the file's extension.
+#[derive(Debug, Clone, Copy)]
+pub enum ReportFormat {
+    Html,
+    Markdown,
+}
+
+impl ReportFormat {
+    /// Decided before the verification starts, so a typo does not cost a run.
+    pub fn of(path: &Path) -> Result<ReportFormat, ApiError> {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("html" | "htm") => Ok(ReportFormat::Html),
+            Some("md" | "markdown") => Ok(ReportFormat::Markdown),
+            _ => Err(ApiError::invalid(format!(
+                "{}: a report is written as .html (self-contained) or .md; name the file with one of those",
+                path.display()
+            ))),
+        }
+    }
+}
+
+pub fn write_report(path: &Path, format: ReportFormat, report: &VerificationReport) -> Result<(), ApiError> {
+    let text = match format {
+        ReportFormat::Html => aar_report::html(report),
+        ReportFormat::Markdown => aar_report::markdown(report),
+    };
+    std::fs::write(path, text).map_err(|e| {
+        ApiError::new(
+            ErrorCode::Storage,
+            format!("could not write the report to {} (the verification is stored): {e}", path.display()),
+        )
+    })
+}
+
+pub fn verification(d: &VerificationDetail) -> String {
+    let r = &d.report;
+    let vote = match r.suggestion.vote {
+        SuggestedVote::Verified => styled(ADDED, "Verified +1"),
+        SuggestedVote::Refuted => styled(REMOVED, "Verified −1"),
+        SuggestedVote::NeedsHuman => styled(WARN, "needs a human"),
+    };
+    let mut out = format!(
+        "{} {}  ({} on {}, seeds {}, {:.0} s, verification {})\n{}\n\n",
+        styled(BOLD, "Suggested vote:"),
+        vote,
+        r.title,
+        r.task,
+        r.seeds.iter().map(u64::to_string).collect::<Vec<_>>().join(","),
+        r.total_seconds,
+        d.short_id,
+        r.suggestion.reason
+    );
+    let mut t = table();
+    t.set_header(["check", "status", "finding"]);
+    for c in &r.checks {
+        let status = match (c.status, c.inconclusive) {
+            (CheckStatus::Warn, true) => styled(WARN, "inconclusive"),
+            (CheckStatus::Pass, _) => styled(ADDED, "pass"),
+            (CheckStatus::Warn, _) => styled(WARN, "warn"),
+            (CheckStatus::Fail, _) => styled(REMOVED, "fail"),
+            (CheckStatus::NotApplicable, _) => styled(DIM, "n/a"),
+        };
+        t.add_row([c.id.to_string(), status, c.summary.clone()]);
+    }
+    out.push_str(&t.to_string());
+    out.push('\n');
+    out
+}
