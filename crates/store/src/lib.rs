@@ -477,7 +477,9 @@ impl Store {
     /// Row counts of every table: how tests show that a refused input changed nothing.
     pub async fn table_counts(&self) -> Result<BTreeMap<&'static str, i64>, StoreError> {
         let mut counts = BTreeMap::new();
-        for table in ["blobs", "submissions", "submission_files", "claims", "runs", "audit_log"] {
+        for table in
+            ["blobs", "submissions", "submission_files", "claims", "runs", "verifications", "audit_log"]
+        {
             let row = sqlx::query(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
                 .fetch_one(&self.pool)
                 .await?;

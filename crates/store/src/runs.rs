@@ -147,12 +147,6 @@ pub(crate) async fn insert_run(
         created_by: ctx.actor.clone(),
         report: json,
     };
-    // The same report twice (a replayed verification on one device) is one run.
-    let existing =
-        sqlx::query("SELECT id FROM runs WHERE id = $1").bind(&run.id).fetch_optional(&mut **tx).await?;
-    if existing.is_some() {
-        return Ok(run);
-    }
     sqlx::query(
         "INSERT INTO runs (id, task, method, submission_id, eval_split, backend, adapter, seeds, \
          data_sha256, code_sha256, pgr, pgr_se, total_seconds, started_at, finished_at, created_by, report) \

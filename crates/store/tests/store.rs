@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use aar_domain::{BundleContent, BundlePath, IdPrefix, Timestamp};
+use aar_review_schemas::verification::VerificationReport;
 use aar_store::{Dialect, Inserted, NewSubmission, Store, StoreError, WriteContext};
 use sqlx::{AnyPool, AssertSqlSafe};
 
@@ -537,4 +538,90 @@ async fn entries_written_before_the_chain_are_sealed_on_upgrade_without_change()
         .unwrap();
     assert_eq!(store.verify_audit().await.unwrap().broken, None, "new entries chain onto the sealed ones");
     store.close().await;
+}
+
+fn sample_verification(submission: &str, run: &aar_review_schemas::run::RunReport) -> VerificationReport {
+    use aar_review_schemas::verification::*;
+    VerificationReport {
+        schema_version: VERIFICATION_SCHEMA_VERSION,
+        submission_id: submission.to_owned(),
+        title: "m".into(),
+        method_sha256: None,
+        family: Default::default(),
+        seeds: vec![42, 43],
+        task: "digits".into(),
+        eval_split: aar_review_schemas::vocab::EvalSplit::Private,
+        device: run.device.clone(),
+        engine_version: "0.1.0".into(),
+        suggestion: Suggestion { vote: SuggestedVote::Refuted, reason: "seeds failed.".into() },
+        checks: vec![CheckResult {
+            id: CheckId::Seeds,
+            status: CheckStatus::Fail,
+            summary: "Seeds 44–46 are missing.".into(),
+            inconclusive: false,
+            detectable: None,
+            detectable_unit: None,
+            figures: vec![],
+            per_seed: vec![],
+            matrix: None,
+            notes: vec![],
+        }],
+        runs: vec![RunRef {
+            role: RunRole::Method,
+            task: run.task.clone(),
+            eval_split: run.eval_split,
+            run_id: String::new(),
+        }],
+        started_at: "2026-11-22T12:00:00Z".into(),
+        finished_at: "2026-11-22T12:01:00Z".into(),
+        total_seconds: 60.0,
+    }
+}
+
+#[tokio::test]
+async fn a_verification_is_stored_with_its_runs_in_one_transaction_and_never_changed() {
+    use aar_review_schemas::verification::RunRole;
+    for db in databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let content = bundle("m", "t");
+        store
+            .insert_submissions(&[NewSubmission { content: &content, origin: "t".into() }], &ctx())
+            .await
+            .unwrap();
+        let run = sample_report();
+        let report = sample_verification(content.id.as_str(), &run);
+        let (stored, runs) = store
+            .insert_verification(report.clone(), &[(RunRole::Method, run.clone())], &ctx())
+            .await
+            .unwrap();
+        assert_eq!(runs.len(), 1);
+        assert_eq!(stored.report.runs[0].run_id, runs[0].id, "the report names the stored run");
+        assert_eq!(
+            store.run(&IdPrefix::parse(&runs[0].id[..10]).unwrap()).await.unwrap().report().unwrap(),
+            run
+        );
+        let listed = store.verifications_of(&content.id).await.unwrap();
+        assert_eq!(listed, vec![stored.clone()], "{:?}", store.dialect());
+        assert_eq!(store.latest_verifications().await.unwrap(), vec![stored.clone()]);
+        let actions: Vec<String> = store.audit(10).await.unwrap().into_iter().map(|e| e.action).collect();
+        assert_eq!(actions[..2], ["verify".to_owned(), "run.record".to_owned()]);
+
+        let raw = AnyPool::connect(&db.url).await.unwrap();
+        let update = sqlx::query("UPDATE verifications SET suggestion = '+1'").execute(&raw).await;
+        assert!(update.unwrap_err().to_string().contains("append-only"), "{:?}", store.dialect());
+        let delete = sqlx::query("DELETE FROM verifications").execute(&raw).await;
+        assert!(delete.unwrap_err().to_string().contains("append-only"));
+        raw.close().await;
+        assert_eq!(store.verifications_of(&content.id).await.unwrap(), vec![stored]);
+
+        // A stopped verification keeps its audit entry and nothing else.
+        let before = store.table_counts().await.unwrap();
+        let detail = serde_json::json!({ "cancelled": true });
+        store.record_stopped_verification(&content.id, &detail, &ctx()).await.unwrap();
+        let after = store.table_counts().await.unwrap();
+        assert_eq!(after["audit_log"], before["audit_log"] + 1);
+        assert_eq!(after["runs"], before["runs"]);
+        assert_eq!(store.audit(1).await.unwrap()[0].action, "verify.stop");
+        store.close().await;
+    }
 }

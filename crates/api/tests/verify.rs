@@ -1,0 +1,126 @@
+//! Verification through the API: every check runs on real engine runs of a demo submission's
+//! stored method, the report and its runs are stored together, and a verification that stops
+//! leaves nothing but its audit entry.
+
+use std::sync::{Arc, Mutex};
+
+use aar_api::dto::{ListQuery, RunProgress, VerifyRequest, VerifyStep};
+use aar_api::progress::ProgressForwarder;
+use aar_api::{Api, ErrorCode};
+use aar_domain::Timestamp;
+use aar_review_schemas::verification::{CheckId, CheckStatus, RunRole};
+use aar_review_schemas::vocab::{DeviceChoice, EvalSplit};
+
+async fn open(dir: &tempfile::TempDir) -> Api {
+    let clock: aar_api::Clock = Arc::new(|| Timestamp::parse("2026-11-22T12:00:00Z").unwrap());
+    Api::open(dir.path().join("review.db").to_str().unwrap(), "tester".into(), clock).await.unwrap()
+}
+
+fn request() -> VerifyRequest {
+    VerifyRequest { task: None, seeds: None, device: DeviceChoice::Cpu }
+}
+
+async fn demo_id(api: &Api, title_part: &str) -> String {
+    let list = api.list(&ListQuery::default()).await.unwrap();
+    list.iter()
+        .find(|s| s.title.contains(title_part))
+        .unwrap_or_else(|| panic!("demo has {title_part}"))
+        .id
+        .clone()
+}
+
+#[tokio::test]
+async fn a_demo_submission_is_verified_with_every_check_and_stored_with_its_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open(&dir).await;
+    api.import_demo().await.unwrap();
+    let id = demo_id(&api, "Vanilla baseline").await;
+    let steps = Arc::new(Mutex::new(Vec::<VerifyStep>::new()));
+    let seen = steps.clone();
+    let mut sinks = move |step: &VerifyStep| -> Box<dyn aar_api::ProgressSink + Send> {
+        seen.lock().unwrap().push(step.clone());
+        Box::new(ProgressForwarder::new(|_: RunProgress| {}))
+    };
+    let detail = api.verify(&id[..10], request(), &mut sinks, aar_api::CancelToken::new()).await.unwrap();
+    let report = &detail.report;
+
+    assert_eq!(report.checks.iter().map(|c| c.id).collect::<Vec<_>>(), CheckId::ALL);
+    assert_eq!(report.submission_id, id);
+    assert_eq!(report.task, "digits", "the first claimed pack");
+    assert_eq!(report.seeds, vec![42, 43, 44, 45, 46]);
+    // The claim was made on dev with seeds 42–46, so it is replayed there first.
+    let steps = steps.lock().unwrap().clone();
+    assert_eq!((steps[0].role, steps[0].eval_split), (RunRole::Replay, EvalSplit::Dev));
+    assert_eq!(steps.len() as u32, steps[0].total);
+    assert_eq!(report.runs.len(), steps.len(), "every run is in the report");
+    assert!(report.runs.iter().all(|r| r.run_id.len() == 64), "and names its stored run");
+    for role in [RunRole::ShuffledTeacher, RunRole::UniformTeacher, RunRole::NegativeControl] {
+        assert!(report.runs.iter().any(|r| r.role == role), "{role} ran");
+    }
+    // Nothing in the demo's vanilla method is hostile, and the vanilla student uses its teacher.
+    let status = |id: CheckId| report.checks.iter().find(|c| c.id == id).unwrap().status;
+    assert_eq!(status(CheckId::Sandbox), CheckStatus::Pass);
+    assert_eq!(status(CheckId::TeacherAblation), CheckStatus::Pass);
+    assert_eq!(status(CheckId::Seeds), CheckStatus::Pass);
+    assert_eq!(status(CheckId::ClaimConsistency), CheckStatus::Pass);
+
+    let stored = api.verifications(&id).await.unwrap();
+    assert_eq!(stored, vec![detail.clone()], "stored and read back whole");
+    let runs = api.submission_runs(&id).await.unwrap();
+    assert!(
+        report
+            .runs
+            .iter()
+            .filter(|r| r.role != RunRole::Vanilla && !r.role.as_str().ends_with("vanilla"))
+            .all(|r| runs.iter().any(|s| s.id == r.run_id))
+    );
+    assert_eq!(api.audit(1).await.unwrap()[0].action, "verify");
+}
+
+#[tokio::test]
+async fn a_cancelled_verification_stores_only_its_audit_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open(&dir).await;
+    api.import_demo().await.unwrap();
+    let id = demo_id(&api, "Vanilla baseline").await;
+    let before = api.table_counts().await.unwrap();
+    let cancel = aar_api::CancelToken::new();
+    let stop = cancel.clone();
+    // Cancel as the third run starts: two runs are done by then, and must not be stored.
+    let mut sinks = move |step: &VerifyStep| -> Box<dyn aar_api::ProgressSink + Send> {
+        if step.index == 3 {
+            stop.cancel();
+        }
+        Box::new(ProgressForwarder::new(|_: RunProgress| {}))
+    };
+    let err = api.verify(&id, request(), &mut sinks, cancel).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::Cancelled);
+    let after = api.table_counts().await.unwrap();
+    assert_eq!(after["runs"], before["runs"]);
+    assert_eq!(after["verifications"], before["verifications"]);
+    assert_eq!(after["audit_log"], before["audit_log"] + 1);
+    let entry = &api.audit(1).await.unwrap()[0];
+    assert_eq!(entry.action, "verify.stop");
+    assert!(entry.detail.contains("\"cancelled\":true"), "{}", entry.detail);
+}
+
+#[tokio::test]
+async fn what_cannot_be_verified_is_refused_before_any_training() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open(&dir).await;
+    api.import_demo().await.unwrap();
+    let mut sinks = |_: &VerifyStep| -> Box<dyn aar_api::ProgressSink + Send> { panic!("no run may start") };
+    let python = api.list(&ListQuery::default()).await.unwrap().into_iter().find(|s| !s.rerunnable).unwrap();
+    let err = api.verify(&python.id, request(), &mut sinks, aar_api::CancelToken::new()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert!(err.message.contains("Python") || err.message.contains("python"), "{}", err.message);
+
+    let id = demo_id(&api, "Vanilla baseline").await;
+    let few = VerifyRequest { seeds: Some(3), ..request() };
+    let err = api.verify(&id, few, &mut sinks, aar_api::CancelToken::new()).await.unwrap_err();
+    assert!(err.message.contains("5 to 1000 seeds"), "{}", err.message);
+    let control = VerifyRequest { task: Some("digits-copyable".into()), ..request() };
+    let err = api.verify(&id, control, &mut sinks, aar_api::CancelToken::new()).await.unwrap_err();
+    assert!(err.message.contains("negative control"), "{}", err.message);
+    assert_eq!(api.table_counts().await.unwrap()["verifications"], 0);
+}
