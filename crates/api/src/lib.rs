@@ -393,12 +393,13 @@ pub fn typescript_bindings() -> String {
     use std::collections::HashSet;
     use ts_rs::{Config, TS, TypeVisitor};
 
-    /// Declares every type reachable from the roots once, in the order first met, so a type the
-    /// roots use (an enum from `review-schemas`, say) can never be left undeclared.
+    /// Declares every type reachable from the roots once, so a type the roots use (an enum from
+    /// `review-schemas`, say) can never be left undeclared. Sorted by name at the end: ts-rs
+    /// visits a type's dependencies in an order that can change from one build to the next.
     struct Collect<'a> {
         cfg: &'a Config,
         seen: HashSet<TypeId>,
-        decls: Vec<String>,
+        decls: Vec<(String, String)>,
     }
     impl TypeVisitor for Collect<'_> {
         fn visit<T: TS + 'static + ?Sized>(&mut self) {
@@ -407,7 +408,7 @@ pub fn typescript_bindings() -> String {
             }
             // Types with a declaration of their own; `Vec`, `Option` and the like only forward.
             if T::output_path().is_some() {
-                self.decls.push(T::decl(self.cfg));
+                self.decls.push((T::ident(self.cfg), T::decl(self.cfg)));
             }
             T::visit_dependencies(self);
         }
@@ -436,7 +437,9 @@ pub fn typescript_bindings() -> String {
     collect.visit::<VerifyRequest>();
     collect.visit::<VerifyStep>();
     collect.visit::<VerificationDetail>();
-    let decls = collect.decls;
+    let mut decls = collect.decls;
+    decls.sort();
+    let decls = decls.into_iter().map(|(_, decl)| decl);
     let mut out = String::from(
         "// Generated from crates/api/src/dto/ by `UPDATE_BINDINGS=1 cargo test -p aar-api`.\n// Do not edit by hand.\n\n",
     );

@@ -1,8 +1,9 @@
 //! Seeds: a claim must report the pre-registered seeds, all of them, and nothing else, and its
 //! per-seed list must cover exactly the seeds it claims; otherwise it fails. Two cherry-picking
-//! rules use the re-runs: when a replay on the claim's split and seeds exists, a claim whose every
-//! per-seed PGR (three or more) sits above the replay's median at the same seeds fails, since
-//! honest values straddle their own median; and when the claim left pre-registered seeds out, the
+//! notes use the re-runs: when a replay on the claim's split and seeds exists, a claim whose every
+//! per-seed PGR (three or more) sits above the replay's median at the same seeds is noted (honest
+//! values straddle their own median; the inflation itself fails `reproduction`); and when the
+//! claim left pre-registered seeds out, the
 //! note says whether the seeds it kept all rank above the median of the private re-run over every
 //! pre-registered seed (they look chosen). No claim: not applicable.
 
@@ -62,12 +63,15 @@ pub fn check_claim(
         }
     }
     let mut figures = Vec::new();
+    let mut notes = Vec::new();
+    // Per-seed values that all sit above the replay's are inflated, not chosen: with exactly the
+    // pre-registered seeds there was nothing to choose from, and the inflation is
+    // `reproduction`'s finding. It is noted here, and decides only alongside a seed finding.
     if let Some(replay) = replay
         && let Some(finding) = above_replay_median(claim, replay, &mut figures)
     {
-        findings.push(finding);
+        notes.push(finding);
     }
-    let mut notes = Vec::new();
     if let Some(rerun) = rerun
         && let Some(note) = kept_seeds_rank_high(claim, rerun)
     {
@@ -242,15 +246,15 @@ mod tests {
     }
 
     #[test]
-    fn per_seed_values_all_above_the_replay_median_fail() {
+    fn per_seed_values_all_above_the_replay_median_are_noted_not_failed() {
         let mut s = Scenario::honest(150, 150);
         // Replay .60 .62 .58 .61 .59 (median .60); claimed each +0.03: every value above .60.
         for p in &mut s.claim_mut().per_seed {
             p.pgr = (p.pgr * 100.0 + 3.0).round() / 100.0;
         }
         let r = check(&s.evidence());
-        assert_eq!(r.status, CheckStatus::Fail, "{r:#?}");
-        assert!(r.summary.contains("sit above the replay's median 0.600"), "{}", r.summary);
+        assert_eq!(r.status, CheckStatus::Pass, "the seeds are the pre-registered ones: {r:#?}");
+        assert!(r.notes.iter().any(|n| n.contains("sit above the replay's median 0.600")), "{:?}", r.notes);
         // +0.01 leaves the lowest (.59) at the median: no finding.
         let mut s = Scenario::honest(150, 150);
         for p in &mut s.claim_mut().per_seed {

@@ -1,7 +1,41 @@
 // Generated from crates/api/src/dto/ by `UPDATE_BINDINGS=1 cargo test -p aar-api`.
 // Do not edit by hand.
 
-export type ErrorCode = "notFound" | "ambiguous" | "invalidInput" | "storage" | "cancelled" | "runFailed";
+export type AccessLog = { 
+/**
+ * Properties of `ctx` and `task` read, with counts (`"ctx.teacher": 100`).
+ */
+reads: { [key in string]: number }, 
+/**
+ * Host functions called, with counts (`"harden": 80`).
+ */
+calls: { [key in string]: number }, 
+/**
+ * Every refused or failed call, in order (at most [`AccessLog::MAX_INCIDENTS`]).
+ */
+incidents: Array<Incident>, 
+/**
+ * What the method printed with `print` and `debug`, in order, capped.
+ */
+output: Array<OutputLine>, 
+/**
+ * Lines dropped because the output cap was reached.
+ */
+output_dropped: number, };
+
+export type Aggregate = { weak_acc: number, ceiling_acc: number, student_acc: number, 
+/**
+ * Absent when the mean ceiling does not beat the mean weak accuracy.
+ */
+pgr: number | null, pgr_se: number | null, 
+/**
+ * 95% percentile bootstrap interval over seeds (2,000 resamples, fixed RNG seed).
+ */
+pgr_ci95: [number, number] | null, 
+/**
+ * Seeds on which the ceiling did not beat the teacher: PGR is undefined there.
+ */
+seeds_without_gap: Array<number>, };
 
 export type ApiError = { code: ErrorCode, message: string, 
 /**
@@ -10,7 +44,359 @@ export type ApiError = { code: ErrorCode, message: string,
  */
 location: SourceLocation | null, };
 
+export type AuditEntryView = { seq: number, at: string, actor: string, action: string, subject: string, 
+/**
+ * JSON text.
+ */
+detail: string, };
+
+export type Backend = "flex" | "wgpu";
+
+export type CheckId = "reproduction" | "teacher_ablation" | "significance" | "generalisation" | "seeds" | "dev_vs_private" | "sandbox" | "claim_consistency" | "negative_control";
+
+export type CheckResult = { id: CheckId, status: CheckStatus, 
+/**
+ * One sentence a reviewer can act on.
+ */
+summary: string, 
+/**
+ * True when the status is `warn` because the data cannot resolve the difference at stake.
+ */
+inconclusive: boolean, 
+/**
+ * The smallest difference this check could have detected (two-sided α = 0.05, power 0.8),
+ * in the unit of `detectable_unit`.
+ */
+detectable?: number | null, detectable_unit?: Unit | null, 
+/**
+ * The numbers behind the status.
+ */
+figures?: Array<Figure>, 
+/**
+ * Per-seed values, where the check compares seeds.
+ */
+per_seed?: Array<SeedEvidence>, 
+/**
+ * A table, where the check spans packs (the generalisation matrix).
+ */
+matrix?: Matrix | null, 
+/**
+ * Further findings, one sentence each (e.g. each refused call of the sandbox).
+ */
+notes?: Array<string>, };
+
+export type CheckStatus = "pass" | "warn" | "fail" | "not_applicable";
+
+export type ClaimView = { task: string, split: Split | null, pgr: number, pgrSe: number | null, weakAcc: number | null, ceilingAcc: number | null, studentAcc: number | null, seeds: Array<number>, perSeed: Array<SeedResultView>, 
+/**
+ * PGR recomputed from the claimed accuracies, when all three are given and the gap is
+ * positive. A large difference from `pgr` is a red flag.
+ */
+recomputedPgr: number | null, };
+
+export type CommentView = { author: string, createdAt: string, body: string, };
+
+export type Curves = { weak: Array<number>, ceiling: Array<number>, student: Array<number>, };
+
+export type DeviceChoice = "auto" | "gpu" | "cpu";
+
+export type DeviceRecord = { 
+/**
+ * What was asked for.
+ */
+requested: DeviceChoice, 
+/**
+ * The burn backend that ran.
+ */
+backend: Backend, 
+/**
+ * The adapter, e.g. "NVIDIA H100 80GB HBM3 (Vulkan, DiscreteGpu)" or "CPU (flex)".
+ */
+adapter: string, };
+
+export type DiffLine = { kind: LineKind, oldNo: number | null, newNo: number | null, 
+/**
+ * The line's text in pieces; `emphasized` pieces are the words that changed.
+ */
+segments: Array<Segment>, };
+
+export type EntryPoint = "compile" | "configure" | "targets";
+
+export type ErrorCode = "notFound" | "ambiguous" | "invalidInput" | "storage" | "cancelled" | "runFailed";
+
+export type EvalSplit = "dev" | "test" | "private";
+
+export type Figure = { 
+/**
+ * E.g. "claimed PGR (digits, dev)", "reproduced PGR (private)".
+ */
+label: string, value: number, unit: Unit, ci95?: [number, number] | null, };
+
+export type FileContent = { path: string, role: FileRole, digest: string, 
+/**
+ * A highlighter language name guessed from the extension (`rhai`, `python`, `json`,
+ * `markdown`, `yaml`, `plaintext`...).
+ */
+language: string, text: string, };
+
+export type FileDiff = { 
+/**
+ * The path in the newer submission (or the older one, for a deleted file).
+ */
+path: string, 
+/**
+ * For a renamed file (methods are paired by role): the path in the older submission.
+ */
+oldPath: string | null, role: FileRole, status: FileStatus, linesAdded: number, linesRemoved: number, hunks: Array<Hunk>, };
+
+export type FileMeta = { path: string, role: FileRole, size: number, digest: string, };
+
+export type FileRole = "manifest" | "method" | "source" | "log";
+
+export type FileStatus = "added" | "deleted" | "modified" | "renamed" | "unchanged" | "tooLarge";
+
+export type Hunk = { oldStart: number, oldLines: number, newStart: number, newLines: number, lines: Array<DiffLine>, };
+
+export type ImportReport = { items: Array<ImportedItem>, 
+/**
+ * Forum findings that could not be attached to a code snapshot.
+ */
+skippedFindings: Array<SkippedFindingView>, 
+/**
+ * What the conversion of AAR exports left out or assumed.
+ */
+notes: Array<string>, };
+
+export type ImportStatus = "new" | "alreadyPresent";
+
+export type ImportedItem = { id: string, shortId: string, title: string, origin: string, status: ImportStatus, };
+
+export type Incident = { entry: EntryPoint, 
+/**
+ * The student epoch, for `targets()`.
+ */
+epoch: number | null, kind: MethodErrorKind, message: string, position: SourcePosition | null, };
+
+export type Limit = "operations" | "call_depth" | "expression_depth" | "string_size" | "array_size" | "map_size" | "variables" | "host_work" | "call_time" | "run_time" | { "config": { key: string, } };
+
+export type LineKind = "context" | "delete" | "insert";
+
+export type Lineage = { 
+/**
+ * Parent first, then the parent's parent, and so on.
+ */
+ancestors: Array<SubmissionRef>, children: Array<SubmissionRef>, };
+
+export type ListQuery = { author: string | null, task: string | null, sort: SortKey, };
+
+export type Matrix = { columns: Array<string>, rows: Array<MatrixRow>, };
+
+export type MatrixRow = { label: string, 
+/**
+ * One per column; absent where a value is undefined (e.g. PGR without a gap).
+ */
+cells: Array<number | null>, };
+
+export type MethodCheck = { path: string, codeSha256: string, hasConfigure: boolean, 
+/**
+ * Whether it reads `ctx.student` (each epoch then costs an extra pass over split B).
+ */
+needsStudentPredictions: boolean, 
+/**
+ * The functions the script defines.
+ */
+functions: Array<string>, };
+
+export type MethodErrorKind = "syntax" | "runtime" | { "limit_exceeded": { which: Limit, } } | { "forbidden": { what: string, } } | { "bad_output": { what: string, } };
+
+export type MethodFamily = "teacher" | "unsupervised";
+
+export type MethodLanguage = "rhai" | "python";
+
+export type MethodRecord = { 
+/**
+ * `vanilla` for the built-in baseline, else the submission's title.
+ */
+name: string, 
+/**
+ * sha256 of the exact method bytes that ran; absent for built-in methods.
+ */
+code_sha256?: string | null, submission_id?: string | null, 
+/**
+ * What a sandboxed method read and called, and anything it was refused; absent for built-in
+ * methods.
+ */
+access_log?: AccessLog | null, };
+
+export type MethodSource = { "kind": "vanilla" } | { "kind": "submission", id: string, } | { "kind": "file", path: string, };
+
+export type ModelRecord = { input_dim: number, hidden: Array<number>, num_classes: number, 
+/**
+ * The split it was trained on and with which labels, e.g. "a (gold)", "b (teacher soft labels)".
+ */
+trained_on: string, epochs: number, batch_size: number, learning_rate: number, weight_decay: number, };
+
+export type ModelView = { inputDim: number, hidden: Array<number>, epochs: number, batchSize: number, learningRate: number, weightDecay: number, };
+
+export type OutputLine = { entry: EntryPoint, epoch: number | null, 
+/**
+ * `debug` output (`print` otherwise).
+ */
+debug: boolean, text: string, };
+
+export type Phase = "weak" | "ceiling" | "student";
+
+export type PhaseSeconds = { weak: number, ceiling: number, student: number, };
+
+export type PostKind = "hypothesis" | "result" | "insight" | "error";
+
+export type PostView = { author: string, createdAt: string, title: string, body: string, kind: PostKind, comments: Array<CommentView>, };
+
+export type ProtocolConfigRecord = { weak: ModelRecord, ceiling: ModelRecord, student: ModelRecord, 
+/**
+ * Extra self-training rounds the method asked for: the student was retrained from scratch
+ * this many more times, each round on targets derived from the previous round's predictions.
+ */
+student_rounds: number, };
+
+export type RunDetail = { summary: RunSummary, report: RunReport, };
+
+export type RunProgress = { "kind": "started", totalEpochs: number, seeds: number, } | { "kind": "epoch", seed: number, phase: Phase, epoch: number, epochs: number, loss: number, done: number, total: number, } | { "kind": "phaseFinished", seed: number, phase: Phase, accuracy: number, seconds: number, } | { "kind": "seedFinished", seed: number, weakAcc: number, ceilingAcc: number, studentAcc: number, pgr: number | null, };
+
+export type RunRef = { role: RunRole, task: string, eval_split: EvalSplit, 
+/**
+ * The stored run's id (sha256 of its report).
+ */
+run_id: string, };
+
+export type RunReport = { schema_version: number, task: string, 
+/**
+ * sha256 of the task pack's data file.
+ */
+data_sha256: string, 
+/**
+ * The method the student was trained with.
+ */
+method: MethodRecord, 
+/**
+ * The split the three models were evaluated on: `test`, or `private` for reviewer re-runs.
+ */
+eval_split: EvalSplit, device: DeviceRecord, 
+/**
+ * Version of the engine (the `aar-engine` crate) that produced the report.
+ */
+engine_version: string, seeds: Array<number>, config: ProtocolConfigRecord, per_seed: Array<SeedOutcome>, aggregate: Aggregate, timings: RunTimings, 
+/**
+ * RFC 3339.
+ */
+started_at: string, finished_at: string, };
+
+export type RunRequest = { 
+/**
+ * The method; the built-in vanilla student when absent.
+ */
+method?: MethodSource, task: string, 
+/**
+ * How many seeds, counted up from `firstSeed`.
+ */
+seeds: number, 
+/**
+ * Defaults to 42, the first of the AAR system's pre-registered seeds.
+ */
+firstSeed: number | null, device: DeviceChoice, 
+/**
+ * `test`, or `private` for the reviewers' private split.
+ */
+evalSplit: EvalSplit, };
+
+export type RunRole = "replay" | "method" | "vanilla" | "shuffled_teacher" | "uniform_teacher" | "other_pack_method" | "other_pack_vanilla" | "negative_control" | "negative_control_vanilla";
+
+export type RunSummary = { 
+/**
+ * sha256 of the run report.
+ */
+id: string, shortId: string, task: string, method: string, evalSplit: EvalSplit, backend: Backend, adapter: string, seeds: Array<number>, pgr: number | null, pgrSe: number | null, totalSeconds: number, finishedAt: string, createdBy: string, 
+/**
+ * The submission whose method ran, if it was one.
+ */
+submissionId: string | null, };
+
+export type RunTimings = { total_seconds: number, 
+/**
+ * Wall time of the run's very first optimiser step, kernel compilation included.
+ */
+first_step_seconds: number, steps: number, 
+/**
+ * Mean wall time per optimiser step after the first.
+ */
+mean_step_ms: number, 
+/**
+ * Wall time spent inside the method (`configure` and every `targets` call): the script's
+ * share of the run.
+ */
+method_seconds: number, };
+
+export type SeedEvidence = { seed: number, 
+/**
+ * What the author claimed for this seed.
+ */
+claimed?: number | null, 
+/**
+ * What the re-run of the method gave.
+ */
+reproduced?: number | null, 
+/**
+ * What the comparison run gave (vanilla, or an ablation).
+ */
+baseline?: number | null, };
+
+export type SeedOutcome = { seed: number, weak_acc: number, ceiling_acc: number, student_acc: number, 
+/**
+ * Absent when the ceiling does not beat the weak teacher on this seed (PGR undefined).
+ */
+pgr: number | null, 
+/**
+ * Per-epoch mean training loss of each model (the student's over all its rounds).
+ */
+curves: Curves, 
+/**
+ * Seconds spent training each model.
+ */
+seconds: PhaseSeconds, };
+
+export type SeedResultView = { seed: number, pgr: number, studentAcc: number | null, };
+
+export type Segment = { text: string, emphasized: boolean, };
+
+export type SkippedFindingView = { postId: string, reason: string, };
+
+export type SortKey = "created" | "claimedPgr";
+
 export type SourceLocation = { file: string, line: number, column: number, };
+
+export type SourcePosition = { line: number, column: number, };
+
+export type Split = "a" | "b" | "dev" | "test" | "private";
+
+export type StoreInfo = { 
+/**
+ * A path for SQLite, a password-free URL for PostgreSQL.
+ */
+location: string, dialect: string, submissions: number, };
+
+export type SubmissionDetail = { summary: SubmissionSummary, hypothesis: string, 
+/**
+ * Markdown.
+ */
+description: string, methodPath: string, files: Array<FileMeta>, posts: Array<PostView>, lineage: Lineage, sourceRef: string | null, parentRef: string | null, 
+/**
+ * Where the submission was imported from.
+ */
+origin: string, importedAt: string, importedBy: string, };
+
+export type SubmissionDiff = { old: SubmissionRef, new: SubmissionRef, ignoreWhitespace: boolean, files: Array<FileDiff>, };
+
+export type SubmissionRef = { id: string, shortId: string, title: string, author: string, };
 
 export type SubmissionSummary = { 
 /**
@@ -42,111 +428,23 @@ parentId: string | null,
  */
 missingParent: string | null, claims: Array<ClaimView>, };
 
-export type ClaimView = { task: string, split: Split | null, pgr: number, pgrSe: number | null, weakAcc: number | null, ceilingAcc: number | null, studentAcc: number | null, seeds: Array<number>, perSeed: Array<SeedResultView>, 
+export type SuggestedVote = "+1" | "-1" | "needs_human";
+
+export type Suggestion = { vote: SuggestedVote, 
 /**
- * PGR recomputed from the claimed accuracies, when all three are given and the gap is
- * positive. A large difference from `pgr` is a red flag.
+ * One sentence: which checks decided it.
  */
-recomputedPgr: number | null, };
+reason: string, };
 
-export type Split = "a" | "b" | "dev" | "test" | "private";
-
-export type SeedResultView = { seed: number, pgr: number, studentAcc: number | null, };
-
-export type MethodLanguage = "rhai" | "python";
-
-export type SubmissionDetail = { summary: SubmissionSummary, hypothesis: string, 
+export type TaskProblem = { 
 /**
- * Markdown.
+ * The pack's name (from its task.json, or its folder's name when that cannot be read).
  */
-description: string, methodPath: string, files: Array<FileMeta>, posts: Array<PostView>, lineage: Lineage, sourceRef: string | null, parentRef: string | null, 
+pack: string, 
 /**
- * Where the submission was imported from.
+ * Where it was loaded from.
  */
-origin: string, importedAt: string, importedBy: string, };
-
-export type PostView = { author: string, createdAt: string, title: string, body: string, kind: PostKind, comments: Array<CommentView>, };
-
-export type PostKind = "hypothesis" | "result" | "insight" | "error";
-
-export type CommentView = { author: string, createdAt: string, body: string, };
-
-export type Lineage = { 
-/**
- * Parent first, then the parent's parent, and so on.
- */
-ancestors: Array<SubmissionRef>, children: Array<SubmissionRef>, };
-
-export type SubmissionRef = { id: string, shortId: string, title: string, author: string, };
-
-export type FileRole = "manifest" | "method" | "source" | "log";
-
-export type FileMeta = { path: string, role: FileRole, size: number, digest: string, };
-
-export type FileContent = { path: string, role: FileRole, digest: string, 
-/**
- * A highlighter language name guessed from the extension (`rhai`, `python`, `json`,
- * `markdown`, `yaml`, `plaintext`...).
- */
-language: string, text: string, };
-
-export type ImportReport = { items: Array<ImportedItem>, 
-/**
- * Forum findings that could not be attached to a code snapshot.
- */
-skippedFindings: Array<SkippedFindingView>, 
-/**
- * What the conversion of AAR exports left out or assumed.
- */
-notes: Array<string>, };
-
-export type ImportedItem = { id: string, shortId: string, title: string, origin: string, status: ImportStatus, };
-
-export type ImportStatus = "new" | "alreadyPresent";
-
-export type SkippedFindingView = { postId: string, reason: string, };
-
-export type SubmissionDiff = { old: SubmissionRef, new: SubmissionRef, ignoreWhitespace: boolean, files: Array<FileDiff>, };
-
-export type FileStatus = "added" | "deleted" | "modified" | "renamed" | "unchanged" | "tooLarge";
-
-export type LineKind = "context" | "delete" | "insert";
-
-export type Segment = { text: string, emphasized: boolean, };
-
-export type DiffLine = { kind: LineKind, oldNo: number | null, newNo: number | null, 
-/**
- * The line's text in pieces; `emphasized` pieces are the words that changed.
- */
-segments: Array<Segment>, };
-
-export type Hunk = { oldStart: number, oldLines: number, newStart: number, newLines: number, lines: Array<DiffLine>, };
-
-export type FileDiff = { 
-/**
- * The path in the newer submission (or the older one, for a deleted file).
- */
-path: string, 
-/**
- * For a renamed file (methods are paired by role): the path in the older submission.
- */
-oldPath: string | null, role: FileRole, status: FileStatus, linesAdded: number, linesRemoved: number, hunks: Array<Hunk>, };
-
-export type AuditEntryView = { seq: number, at: string, actor: string, action: string, subject: string, 
-/**
- * JSON text.
- */
-detail: string, };
-
-export type ListQuery = { author: string | null, task: string | null, sort: SortKey, };
-
-export type SortKey = "created" | "claimedPgr";
-
-export type StoreInfo = { 
-/**
- * A path for SQLite, a password-free URL for PostgreSQL.
- */
-location: string, dialect: string, submissions: number, };
+origin: string, problem: string, };
 
 export type TaskSummary = { name: string, title: string, 
 /**
@@ -166,240 +464,7 @@ splitSizes: Array<number>, weak: ModelView, strong: ModelView, dataSha256: strin
  */
 origin: string, };
 
-export type ModelView = { inputDim: number, hidden: Array<number>, epochs: number, batchSize: number, learningRate: number, weightDecay: number, };
-
-export type TaskProblem = { 
-/**
- * The pack's name (from its task.json, or its folder's name when that cannot be read).
- */
-pack: string, 
-/**
- * Where it was loaded from.
- */
-origin: string, problem: string, };
-
-export type MethodSource = { "kind": "vanilla" } | { "kind": "submission", id: string, } | { "kind": "file", path: string, };
-
-export type MethodCheck = { path: string, codeSha256: string, hasConfigure: boolean, 
-/**
- * Whether it reads `ctx.student` (each epoch then costs an extra pass over split B).
- */
-needsStudentPredictions: boolean, 
-/**
- * The functions the script defines.
- */
-functions: Array<string>, };
-
-export type RunRequest = { 
-/**
- * The method; the built-in vanilla student when absent.
- */
-method?: MethodSource, task: string, 
-/**
- * How many seeds, counted up from `firstSeed`.
- */
-seeds: number, 
-/**
- * Defaults to 42, the first of the AAR system's pre-registered seeds.
- */
-firstSeed: number | null, device: DeviceChoice, 
-/**
- * `test`, or `private` for the reviewers' private split.
- */
-evalSplit: EvalSplit, };
-
-export type DeviceChoice = "auto" | "gpu" | "cpu";
-
-export type EvalSplit = "dev" | "test" | "private";
-
-export type RunSummary = { 
-/**
- * sha256 of the run report.
- */
-id: string, shortId: string, task: string, method: string, evalSplit: EvalSplit, backend: Backend, adapter: string, seeds: Array<number>, pgr: number | null, pgrSe: number | null, totalSeconds: number, finishedAt: string, createdBy: string, 
-/**
- * The submission whose method ran, if it was one.
- */
-submissionId: string | null, };
-
-export type Backend = "flex" | "wgpu";
-
-export type RunDetail = { summary: RunSummary, report: RunReport, };
-
-export type RunReport = { schema_version: number, task: string, 
-/**
- * sha256 of the task pack's data file.
- */
-data_sha256: string, 
-/**
- * The method the student was trained with.
- */
-method: MethodRecord, 
-/**
- * The split the three models were evaluated on: `test`, or `private` for reviewer re-runs.
- */
-eval_split: EvalSplit, device: DeviceRecord, 
-/**
- * Version of the engine (the `aar-engine` crate) that produced the report.
- */
-engine_version: string, seeds: Array<number>, config: ProtocolConfigRecord, per_seed: Array<SeedOutcome>, aggregate: Aggregate, timings: RunTimings, 
-/**
- * RFC 3339.
- */
-started_at: string, finished_at: string, };
-
-export type SeedOutcome = { seed: number, weak_acc: number, ceiling_acc: number, student_acc: number, 
-/**
- * Absent when the ceiling does not beat the weak teacher on this seed (PGR undefined).
- */
-pgr: number | null, 
-/**
- * Per-epoch mean training loss of each model (the student's over all its rounds).
- */
-curves: Curves, 
-/**
- * Seconds spent training each model.
- */
-seconds: PhaseSeconds, };
-
-export type Curves = { weak: Array<number>, ceiling: Array<number>, student: Array<number>, };
-
-export type PhaseSeconds = { weak: number, ceiling: number, student: number, };
-
-export type Aggregate = { weak_acc: number, ceiling_acc: number, student_acc: number, 
-/**
- * Absent when the mean ceiling does not beat the mean weak accuracy.
- */
-pgr: number | null, pgr_se: number | null, 
-/**
- * 95% percentile bootstrap interval over seeds (2,000 resamples, fixed RNG seed).
- */
-pgr_ci95: [number, number] | null, 
-/**
- * Seeds on which the ceiling did not beat the teacher: PGR is undefined there.
- */
-seeds_without_gap: Array<number>, };
-
-export type DeviceRecord = { 
-/**
- * What was asked for.
- */
-requested: DeviceChoice, 
-/**
- * The burn backend that ran.
- */
-backend: Backend, 
-/**
- * The adapter, e.g. "NVIDIA H100 80GB HBM3 (Vulkan, DiscreteGpu)" or "CPU (flex)".
- */
-adapter: string, };
-
-export type RunTimings = { total_seconds: number, 
-/**
- * Wall time of the run's very first optimiser step, kernel compilation included.
- */
-first_step_seconds: number, steps: number, 
-/**
- * Mean wall time per optimiser step after the first.
- */
-mean_step_ms: number, 
-/**
- * Wall time spent inside the method (`configure` and every `targets` call): the script's
- * share of the run.
- */
-method_seconds: number, };
-
-export type MethodRecord = { 
-/**
- * `vanilla` for the built-in baseline, else the submission's title.
- */
-name: string, 
-/**
- * sha256 of the exact method bytes that ran; absent for built-in methods.
- */
-code_sha256?: string | null, submission_id?: string | null, 
-/**
- * What a sandboxed method read and called, and anything it was refused; absent for built-in
- * methods.
- */
-access_log?: AccessLog | null, };
-
-export type EntryPoint = "compile" | "configure" | "targets";
-
-export type MethodErrorKind = "syntax" | "runtime" | { "limit_exceeded": { which: Limit, } } | { "forbidden": { what: string, } } | { "bad_output": { what: string, } };
-
-export type Limit = "operations" | "call_depth" | "expression_depth" | "string_size" | "array_size" | "map_size" | "variables" | "host_work" | "call_time" | "run_time" | { "config": { key: string, } };
-
-export type SourcePosition = { line: number, column: number, };
-
-export type Incident = { entry: EntryPoint, 
-/**
- * The student epoch, for `targets()`.
- */
-epoch: number | null, kind: MethodErrorKind, message: string, position: SourcePosition | null, };
-
-export type OutputLine = { entry: EntryPoint, epoch: number | null, 
-/**
- * `debug` output (`print` otherwise).
- */
-debug: boolean, text: string, };
-
-export type AccessLog = { 
-/**
- * Properties of `ctx` and `task` read, with counts (`"ctx.teacher": 100`).
- */
-reads: { [key in string]: number }, 
-/**
- * Host functions called, with counts (`"harden": 80`).
- */
-calls: { [key in string]: number }, 
-/**
- * Every refused or failed call, in order (at most [`AccessLog::MAX_INCIDENTS`]).
- */
-incidents: Array<Incident>, 
-/**
- * What the method printed with `print` and `debug`, in order, capped.
- */
-output: Array<OutputLine>, 
-/**
- * Lines dropped because the output cap was reached.
- */
-output_dropped: number, };
-
-export type ProtocolConfigRecord = { weak: ModelRecord, ceiling: ModelRecord, student: ModelRecord, 
-/**
- * Extra self-training rounds the method asked for: the student was retrained from scratch
- * this many more times, each round on targets derived from the previous round's predictions.
- */
-student_rounds: number, };
-
-export type ModelRecord = { input_dim: number, hidden: Array<number>, num_classes: number, 
-/**
- * The split it was trained on and with which labels, e.g. "a (gold)", "b (teacher soft labels)".
- */
-trained_on: string, epochs: number, batch_size: number, learning_rate: number, weight_decay: number, };
-
-export type RunProgress = { "kind": "started", totalEpochs: number, seeds: number, } | { "kind": "epoch", seed: number, phase: Phase, epoch: number, epochs: number, loss: number, done: number, total: number, } | { "kind": "phaseFinished", seed: number, phase: Phase, accuracy: number, seconds: number, } | { "kind": "seedFinished", seed: number, weakAcc: number, ceilingAcc: number, studentAcc: number, pgr: number | null, };
-
-export type Phase = "weak" | "ceiling" | "student";
-
-export type VerifyRequest = { 
-/**
- * The pack the claim is verified on; by default the first claimed pack this install has.
- */
-task?: string, 
-/**
- * How many pre-registered seeds, counted up from 42 (at least 5, the AAR convention).
- */
-seeds?: number, device: DeviceChoice, };
-
-export type VerifyStep = { 
-/**
- * 1-based.
- */
-index: number, total: number, role: RunRole, task: string, evalSplit: EvalSplit, seeds: Array<number>, };
-
-export type RunRole = "replay" | "method" | "vanilla" | "shuffled_teacher" | "uniform_teacher" | "other_pack_method" | "other_pack_vanilla" | "negative_control" | "negative_control_vanilla";
+export type Unit = "pgr" | "accuracy" | "p_value" | "count" | "ratio";
 
 export type VerificationDetail = { 
 /**
@@ -445,83 +510,18 @@ runs: Array<RunRef>,
  */
 started_at: string, finished_at: string, total_seconds: number, };
 
-export type CheckResult = { id: CheckId, status: CheckStatus, 
+export type VerifyRequest = { 
 /**
- * One sentence a reviewer can act on.
+ * The pack the claim is verified on; by default the first claimed pack this install has.
  */
-summary: string, 
+task?: string, 
 /**
- * True when the status is `warn` because the data cannot resolve the difference at stake.
+ * How many pre-registered seeds, counted up from 42 (at least 5, the AAR convention).
  */
-inconclusive: boolean, 
-/**
- * The smallest difference this check could have detected (two-sided α = 0.05, power 0.8),
- * in the unit of `detectable_unit`.
- */
-detectable?: number | null, detectable_unit?: Unit | null, 
-/**
- * The numbers behind the status.
- */
-figures?: Array<Figure>, 
-/**
- * Per-seed values, where the check compares seeds.
- */
-per_seed?: Array<SeedEvidence>, 
-/**
- * A table, where the check spans packs (the generalisation matrix).
- */
-matrix?: Matrix | null, 
-/**
- * Further findings, one sentence each (e.g. each refused call of the sandbox).
- */
-notes?: Array<string>, };
+seeds?: number, device: DeviceChoice, };
 
-export type CheckStatus = "pass" | "warn" | "fail" | "not_applicable";
-
-export type Matrix = { columns: Array<string>, rows: Array<MatrixRow>, };
-
-export type MatrixRow = { label: string, 
+export type VerifyStep = { 
 /**
- * One per column; absent where a value is undefined (e.g. PGR without a gap).
+ * 1-based.
  */
-cells: Array<number | null>, };
-
-export type Unit = "pgr" | "accuracy" | "p_value" | "count" | "ratio";
-
-export type SeedEvidence = { seed: number, 
-/**
- * What the author claimed for this seed.
- */
-claimed?: number | null, 
-/**
- * What the re-run of the method gave.
- */
-reproduced?: number | null, 
-/**
- * What the comparison run gave (vanilla, or an ablation).
- */
-baseline?: number | null, };
-
-export type CheckId = "reproduction" | "teacher_ablation" | "significance" | "generalisation" | "seeds" | "dev_vs_private" | "sandbox" | "claim_consistency" | "negative_control";
-
-export type Figure = { 
-/**
- * E.g. "claimed PGR (digits, dev)", "reproduced PGR (private)".
- */
-label: string, value: number, unit: Unit, ci95?: [number, number] | null, };
-
-export type Suggestion = { vote: SuggestedVote, 
-/**
- * One sentence: which checks decided it.
- */
-reason: string, };
-
-export type SuggestedVote = "+1" | "-1" | "needs_human";
-
-export type MethodFamily = "teacher" | "unsupervised";
-
-export type RunRef = { role: RunRole, task: string, eval_split: EvalSplit, 
-/**
- * The stored run's id (sha256 of its report).
- */
-run_id: string, };
+index: number, total: number, role: RunRole, task: string, evalSplit: EvalSplit, seeds: Array<number>, };
