@@ -90,10 +90,27 @@ fn summary(
 }
 
 fn claim_view(row: &ClaimRow, full: Option<&aar_review_schemas::bundle::Claim>) -> ClaimView {
+    use aar_review_schemas::verification::{CheckStatus, PREREGISTERED_SEEDS};
     let recomputed = match (row.weak_acc, row.ceiling_acc, row.student_acc) {
         (Some(w), Some(c), Some(s)) => pgr(w, c, s),
         _ => None,
     };
+    // What the store keeps of a claim, when the manifest was not read.
+    let listed = aar_review_schemas::bundle::Claim {
+        task: row.task.clone(),
+        split: None,
+        pgr: row.pgr,
+        pgr_se: row.pgr_se,
+        weak_acc: row.weak_acc,
+        ceiling_acc: row.ceiling_acc,
+        student_acc: row.student_acc,
+        seeds: row.seeds.clone(),
+        per_seed: Vec::new(),
+    };
+    let flags = aar_checks::claim_flags(full.unwrap_or(&listed), &PREREGISTERED_SEEDS)
+        .into_iter()
+        .filter(|c| matches!(c.status, CheckStatus::Fail | CheckStatus::Warn))
+        .collect();
     ClaimView {
         task: row.task.clone(),
         split: full.and_then(|c| c.split),
@@ -112,6 +129,7 @@ fn claim_view(row: &ClaimRow, full: Option<&aar_review_schemas::bundle::Claim>) 
             })
             .unwrap_or_default(),
         recomputed_pgr: recomputed,
+        flags,
     }
 }
 

@@ -124,3 +124,31 @@ async fn what_cannot_be_verified_is_refused_before_any_training() {
     assert!(err.message.contains("negative control"), "{}", err.message);
     assert_eq!(api.table_counts().await.unwrap()["verifications"], 0);
 }
+
+#[tokio::test]
+async fn the_claim_flags_lists_show_come_from_the_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open(&dir).await;
+    api.import_demo().await.unwrap();
+    let flags_of = |title: &str, list: &[aar_api::dto::SubmissionSummary]| -> Vec<(String, CheckId)> {
+        let s = list.iter().find(|s| s.title.contains(title)).unwrap_or_else(|| panic!("demo has {title}"));
+        s.claims.iter().flat_map(|c| c.flags.iter().map(|f| (c.task.clone(), f.id))).collect()
+    };
+    let list = api.list(&ListQuery::default()).await.unwrap();
+    // The demo's answer key (demo/README.md): cherry-picked seeds, and an inconsistent wine claim.
+    let cherry = flags_of("Class-balanced confident-label filter", &list);
+    assert!(cherry.contains(&("digits".into(), CheckId::Seeds)), "{cherry:?}");
+    let inconsistent = flags_of("Product-of-experts v2", &list);
+    assert_eq!(inconsistent, vec![("wine".to_owned(), CheckId::ClaimConsistency)], "only wine is off");
+    assert!(flags_of("Vanilla baseline", &list).is_empty());
+    // The detail view checks the per-seed results too, with the same rules.
+    let id = demo_id(&api, "Product-of-experts v2").await;
+    let detail = api.show(&id).await.unwrap();
+    let wine = detail.summary.claims.iter().find(|c| c.task == "wine").unwrap();
+    assert_eq!(wine.flags[0].id, CheckId::ClaimConsistency);
+    assert!(
+        wine.flags[0].notes.iter().any(|n| n.contains("0.232") || n.contains(".232")),
+        "{:?}",
+        wine.flags[0]
+    );
+}

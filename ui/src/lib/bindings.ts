@@ -90,9 +90,16 @@ export type CheckStatus = "pass" | "warn" | "fail" | "not_applicable";
 export type ClaimView = { task: string, split: Split | null, pgr: number, pgrSe: number | null, weakAcc: number | null, ceilingAcc: number | null, studentAcc: number | null, seeds: Array<number>, perSeed: Array<SeedResultView>, 
 /**
  * PGR recomputed from the claimed accuracies, when all three are given and the gap is
- * positive. A large difference from `pgr` is a red flag.
+ * positive.
  */
-recomputedPgr: number | null, };
+recomputedPgr: number | null, 
+/**
+ * The checks that need no runs (`claim_consistency`, `seeds`) that fail or warn on this
+ * claim, computed by `aar-checks`: front ends display them and decide nothing. In lists the
+ * claim is read without its per-seed results, so only the submission's detail view checks
+ * those.
+ */
+flags: Array<CheckResult>, };
 
 export type CommentView = { author: string, createdAt: string, body: string, };
 

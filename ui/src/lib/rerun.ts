@@ -2,7 +2,6 @@
 // and its stored runs next to what the submission claimed. Pure functions over the transport types.
 
 import type { ClaimView, RunRequest, RunSummary, SubmissionSummary } from "./bindings";
-import { PGR_TOLERANCE } from "./claims";
 import { DEFAULT_FIRST_SEED, DEFAULT_SEEDS, buildRunRequest, type DraftCheck, type RunDraft } from "./runs";
 
 export const PYTHON_SNAPSHOT_REASON = "an AAR Python snapshot: it can be read, diffed and judged, not re-run";
@@ -66,6 +65,10 @@ export interface Reproduction {
    */
   differs: boolean | null;
 }
+
+/** Without standard errors, how far a run may sit from the claim before the Reproduced cell is
+ * highlighted. A display hint only: the verdict on a claim is `aar-review verify`'s. */
+const PGR_TOLERANCE = 0.02;
 
 // Floating-point slack so that a difference of exactly the bound is not flagged.
 const EPSILON = 1e-9;

@@ -14,6 +14,7 @@ export function claim(overrides: Partial<ClaimView> = {}): ClaimView {
     seeds: [42, 43, 44, 45, 46],
     perSeed: [],
     recomputedPgr: 0.435,
+    flags: [],
     ...overrides,
   };
 }

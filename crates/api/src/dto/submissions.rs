@@ -1,6 +1,7 @@
 //! Submissions as lists and the detail page show them: claims, files, posts, lineage.
 
 use aar_review_schemas::bundle::{MethodLanguage, PostKind};
+use aar_review_schemas::verification::CheckResult;
 use aar_review_schemas::vocab::{FileRole, Split};
 use serde::Serialize;
 use ts_rs::TS;
@@ -49,8 +50,13 @@ pub struct ClaimView {
     pub seeds: Vec<u32>,
     pub per_seed: Vec<SeedResultView>,
     /// PGR recomputed from the claimed accuracies, when all three are given and the gap is
-    /// positive. A large difference from `pgr` is a red flag.
+    /// positive.
     pub recomputed_pgr: Option<f64>,
+    /// The checks that need no runs (`claim_consistency`, `seeds`) that fail or warn on this
+    /// claim, computed by `aar-checks`: front ends display them and decide nothing. In lists the
+    /// claim is read without its per-seed results, so only the submission's detail view checks
+    /// those.
+    pub flags: Vec<CheckResult>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

@@ -121,11 +121,7 @@ pub fn detail(d: &SubmissionDetail) -> String {
         t.set_header(["  TASK", "SPLIT", "WEAK", "CEILING", "STUDENT", "PGR", "RECOMPUTED", "SEEDS"]);
         let acc = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.3}"));
         for c in &s.claims {
-            let recomputed = match c.recomputed_pgr {
-                Some(r) if (r - c.pgr).abs() > 0.02 => format!("{r:.2} (differs!)"),
-                Some(r) => format!("{r:.2}"),
-                None => "-".into(),
-            };
+            let recomputed = c.recomputed_pgr.map_or_else(|| "-".into(), |r| format!("{r:.3}"));
             t.add_row([
                 format!("  {}", c.task),
                 c.split.map_or_else(|| "-".into(), |s| s.to_string()),
@@ -138,6 +134,16 @@ pub fn detail(d: &SubmissionDetail) -> String {
             ]);
         }
         let _ = writeln!(out, "{t}");
+        // The flags are `aar-checks`' findings; the app shows the same ones.
+        for c in &s.claims {
+            for flag in &c.flags {
+                let _ =
+                    writeln!(out, "  {} {} {}: {}", styled(WARNING, "flag"), c.task, flag.id, flag.summary);
+                for note in &flag.notes {
+                    let _ = writeln!(out, "      {note}");
+                }
+            }
+        }
     }
 
     let _ = writeln!(out, "\n{}", styled(BOLD, "Files"));
