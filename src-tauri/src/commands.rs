@@ -6,7 +6,8 @@ use std::sync::{Arc, Mutex};
 
 use aar_api::dto::{
     AuditEntryView, FileContent, ImportReport, ListQuery, RunDetail, RunProgress, RunRequest, RunSummary,
-    StoreInfo, SubmissionDetail, SubmissionDiff, SubmissionSummary, TaskSummary,
+    StoreInfo, SubmissionDetail, SubmissionDiff, SubmissionSummary, TaskSummary, VerificationDetail,
+    VerifyProgress, VerifyRequest,
 };
 use aar_api::progress::ProgressForwarder;
 use aar_api::{Api, ApiError, ErrorCode};
@@ -163,6 +164,29 @@ pub async fn start_run(
 ) -> Result<RunDetail, ApiError> {
     let sink = ProgressForwarder::new(move |p| drop(progress.send(p)));
     backend.api().await?.start_run(&ticket, request, Box::new(sink)).await
+}
+
+/// Verifies a submission; resolves when the report is stored. Each run's start and progress
+/// arrive on `progress`; `cancel_run` with the same ticket stops it.
+#[tauri::command]
+pub async fn start_verify(
+    backend: State<'_, Backend>,
+    ticket: String,
+    id: String,
+    request: VerifyRequest,
+    progress: Channel<VerifyProgress>,
+) -> Result<VerificationDetail, ApiError> {
+    let mut sinks = aar_api::progress::verify_forwarder(move |p| drop(progress.send(p)));
+    backend.api().await?.start_verify(&ticket, &id, request, &mut sinks).await
+}
+
+/// A submission's verifications, newest first.
+#[tauri::command]
+pub async fn submission_verifications(
+    backend: State<'_, Backend>,
+    id: String,
+) -> Result<Vec<VerificationDetail>, ApiError> {
+    backend.api().await?.verifications(&id).await
 }
 
 #[tauri::command]

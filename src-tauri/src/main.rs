@@ -35,6 +35,8 @@ fn main() {
             commands::submission_runs,
             commands::start_run,
             commands::cancel_run,
+            commands::start_verify,
+            commands::submission_verifications,
         ])
         .run(tauri::generate_context!())
         .expect("the AAR Review window could not start");

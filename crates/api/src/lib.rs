@@ -437,6 +437,7 @@ pub fn typescript_bindings() -> String {
     collect.visit::<VerifyRequest>();
     collect.visit::<VerifyStep>();
     collect.visit::<VerificationDetail>();
+    collect.visit::<VerifyProgress>();
     let mut decls = collect.decls;
     decls.sort();
     let decls = decls.into_iter().map(|(_, decl)| decl);

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use aar_engine::{CancelToken, ProgressEvent, ProgressSink};
 
-use crate::dto::RunProgress;
+use crate::dto::{RunProgress, VerifyProgress, VerifyStep};
 
 /// A [`ProgressSink`] that forwards [`RunProgress`] to a callback, counting finished epochs so
 /// every epoch event carries the run's overall fraction.
@@ -102,6 +102,23 @@ pub(crate) struct ActiveRun {
 impl Drop for ActiveRun {
     fn drop(&mut self) {
         self.runs.lock().remove(&self.ticket);
+    }
+}
+
+/// Progress sinks for a verification that forward everything to one callback: each run's start
+/// as [`VerifyProgress::Step`], then its events as [`VerifyProgress::Run`] (the desktop app
+/// sends them over one Tauri channel).
+pub fn verify_forwarder<F>(send: F) -> impl FnMut(&VerifyStep) -> Box<dyn ProgressSink + Send> + Send
+where
+    F: FnMut(VerifyProgress) + Send + 'static,
+{
+    let send = Arc::new(Mutex::new(send));
+    move |step: &VerifyStep| {
+        let each = send.clone();
+        (send.lock().unwrap_or_else(|p| p.into_inner()))(VerifyProgress::Step { step: step.clone() });
+        Box::new(ProgressForwarder::new(move |progress| {
+            (each.lock().unwrap_or_else(|p| p.into_inner()))(VerifyProgress::Run { progress })
+        })) as Box<dyn ProgressSink + Send>
     }
 }
 

@@ -58,10 +58,35 @@ pub(crate) async fn summaries(store: &Store, rows: Vec<SubmissionRow>) -> ApiRes
     for claim in store.all_claims().await? {
         claims.entry(claim.submission_id.clone()).or_default().push(claim);
     }
+    let mut verified: BTreeMap<String, VerificationState> = store
+        .latest_verifications()
+        .await?
+        .into_iter()
+        .map(|v| (v.submission_id.clone(), verification_state(&v)))
+        .collect();
     Ok(rows
         .iter()
-        .map(|row| summary(row, claims.get(&row.id).map(Vec::as_slice).unwrap_or_default(), &index, None))
+        .map(|row| {
+            let mut s =
+                summary(row, claims.get(&row.id).map(Vec::as_slice).unwrap_or_default(), &index, None);
+            s.verification = verified.remove(row.id.as_str());
+            s
+        })
         .collect())
+}
+
+/// What the queue shows of a verification.
+pub(crate) fn verification_state(v: &aar_store::VerificationRow) -> VerificationState {
+    use aar_review_schemas::verification::CheckStatus;
+    let with = |status| v.report.checks.iter().filter(|c| c.status == status).map(|c| c.id).collect();
+    VerificationState {
+        id: v.id.clone(),
+        vote: v.report.suggestion.vote,
+        failed: with(CheckStatus::Fail),
+        warned: with(CheckStatus::Warn),
+        task: v.task.clone(),
+        finished_at: v.finished_at.clone(),
+    }
 }
 
 fn summary(
@@ -86,6 +111,7 @@ fn summary(
             .enumerate()
             .map(|(i, c)| claim_view(c, manifest.and_then(|m| m.claims.get(i))))
             .collect(),
+        verification: None,
     }
 }
 
@@ -171,8 +197,10 @@ pub(crate) async fn detail(store: &Store, id: &SubmissionId) -> ApiResult<Submis
     let mut files: Vec<StoredFile> = store.files(id).await?;
     files.sort_by(|a, b| (role_order(a.role), &a.path).cmp(&(role_order(b.role), &b.path)));
 
+    let mut summary = summary(&row, &claims, &index, Some(&manifest));
+    summary.verification = store.verifications_of(id).await?.first().map(verification_state);
     Ok(SubmissionDetail {
-        summary: summary(&row, &claims, &index, Some(&manifest)),
+        summary,
         hypothesis: manifest.hypothesis.clone(),
         description: manifest.description.clone(),
         method_path: row.method_path.clone(),

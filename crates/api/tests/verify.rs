@@ -75,6 +75,15 @@ async fn a_demo_submission_is_verified_with_every_check_and_stored_with_its_runs
             .all(|r| runs.iter().any(|s| s.id == r.run_id))
     );
     assert_eq!(api.audit(1).await.unwrap()[0].action, "verify");
+    // The queue shows the newest verification's vote and failed checks.
+    let list = api.list(&ListQuery::default()).await.unwrap();
+    let state = list.iter().find(|s| s.id == id).unwrap().verification.clone().expect("verified");
+    assert_eq!((state.id.as_str(), state.vote), (detail.id.as_str(), report.suggestion.vote));
+    let failed: Vec<CheckId> =
+        report.checks.iter().filter(|c| c.status == CheckStatus::Fail).map(|c| c.id).collect();
+    assert_eq!(state.failed, failed);
+    assert!(list.iter().filter(|s| s.id != id).all(|s| s.verification.is_none()));
+    assert_eq!(api.show(&id).await.unwrap().summary.verification, Some(state));
 }
 
 #[tokio::test]

@@ -433,7 +433,11 @@ parentId: string | null,
 /**
  * The author's parent reference when it names nothing in the store.
  */
-missingParent: string | null, claims: Array<ClaimView>, };
+missingParent: string | null, claims: Array<ClaimView>, 
+/**
+ * The newest verification, if the submission has one.
+ */
+verification: VerificationState | null, };
 
 export type SuggestedVote = "+1" | "-1" | "needs_human";
 
@@ -516,6 +520,10 @@ runs: Array<RunRef>,
  * RFC 3339.
  */
 started_at: string, finished_at: string, total_seconds: number, };
+
+export type VerificationState = { id: string, vote: SuggestedVote, failed: Array<CheckId>, warned: Array<CheckId>, task: string, finishedAt: string, };
+
+export type VerifyProgress = { "kind": "step", step: VerifyStep, } | { "kind": "run", progress: RunProgress, };
 
 export type VerifyRequest = { 
 /**

@@ -31,6 +31,7 @@ export function summary(overrides: Partial<SubmissionSummary> = {}): SubmissionS
     parentId: null,
     missingParent: null,
     claims: [claim()],
+    verification: null,
     ...overrides,
   };
 }

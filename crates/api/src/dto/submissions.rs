@@ -27,6 +27,8 @@ pub struct SubmissionSummary {
     /// The author's parent reference when it names nothing in the store.
     pub missing_parent: Option<String>,
     pub claims: Vec<ClaimView>,
+    /// The newest verification, if the submission has one.
+    pub verification: Option<super::VerificationState>,
 }
 
 impl SubmissionSummary {

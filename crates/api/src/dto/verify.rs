@@ -1,9 +1,11 @@
 //! Verifications: what to verify, which run is under way, and the stored report.
 
-use aar_review_schemas::verification::{RunRole, VerificationReport};
+use aar_review_schemas::verification::{CheckId, RunRole, SuggestedVote, VerificationReport};
 use aar_review_schemas::vocab::{DeviceChoice, EvalSplit};
 use serde::Serialize;
 use ts_rs::TS;
+
+use super::RunProgress;
 
 /// What to verify a submission on.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, Serialize, TS)]
@@ -43,4 +45,24 @@ pub struct VerificationDetail {
     pub short_id: String,
     pub created_by: String,
     pub report: VerificationReport,
+}
+
+/// Progress of a verification in flight: a run starts, then that run's own progress.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum VerifyProgress {
+    Step { step: VerifyStep },
+    Run { progress: RunProgress },
+}
+
+/// A submission's newest verification, as the queue shows and filters it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VerificationState {
+    pub id: String,
+    pub vote: SuggestedVote,
+    pub failed: Vec<CheckId>,
+    pub warned: Vec<CheckId>,
+    pub task: String,
+    pub finished_at: String,
 }

@@ -205,7 +205,7 @@ fn bad_task_packs_are_reported_by_name_and_the_good_ones_stay_usable() {
     let names: Vec<&str> = listed.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
     assert_eq!(
         names,
-        ["digits", "digits-copyable", "latent", "wine"],
+        ["digits", "digits-copyable", "latent", "latent-5k", "latent-5k-copyable", "wine"],
         "bad packs are not listed, nor is digits twice"
     );
     for (folder, _, problem) in &cases {
