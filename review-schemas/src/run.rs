@@ -9,8 +9,9 @@ use crate::vocab::{Backend, DeviceChoice, EvalSplit};
 
 /// The run-report format version this build writes. Version 2 added the method's access log,
 /// the time spent in the method, and the student's self-training rounds; version 1 reports read
-/// as version 2 reports without them.
-pub const RUN_SCHEMA_VERSION: u32 = 2;
+/// as version 2 reports without them. Version 3 added `references_cached` per seed (absent reads
+/// as false).
+pub const RUN_SCHEMA_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -107,8 +108,12 @@ pub struct SeedOutcome {
     pub pgr: Option<f64>,
     /// Per-epoch mean training loss of each model (the student's over all its rounds).
     pub curves: Curves,
-    /// Seconds spent training each model.
+    /// Seconds spent training each model (0 for a teacher and ceiling reused from the cache).
     pub seconds: PhaseSeconds,
+    /// Whether the teacher and the ceiling were reused from an earlier run with the same pack,
+    /// seed, configs, split, device and engine version instead of trained again.
+    #[serde(default)]
+    pub references_cached: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

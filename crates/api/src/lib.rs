@@ -28,7 +28,7 @@ pub use aar_review_schemas::run::RunReport;
 /// The audit chain's check crosses the API as the store reports it (one type, no copy).
 pub use aar_store::{AuditVerification, BrokenLink};
 pub use error::{ApiError, ApiResult, ErrorCode, SourceLocation};
-pub use runs::{FIRST_SEED, TASKS_ENV};
+pub use runs::{FIRST_SEED, REFERENCES_ENV, TASKS_ENV};
 pub use verify::StepSinks;
 
 use dto::*;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use aar_domain::StudentMethod;
 use aar_engine::data::list_packs;
+use aar_engine::references::{FolderReferences, ReferenceCache};
 use aar_engine::{CancelToken, ProgressSink, ProtocolRequest, TaskData};
 use aar_review_schemas::method::AccessLog;
 use aar_review_schemas::run::{MethodRecord, RunReport};
@@ -23,6 +24,20 @@ static BUNDLED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../tasks");
 
 /// An extra folder of task packs (one sub-folder each), e.g. packs exported from real models.
 pub const TASKS_ENV: &str = "AAR_REVIEW_TASKS";
+
+/// Where teachers and ceilings are kept between runs: a folder path, or `off` to train them
+/// every time. Default: the OS cache directory (e.g. `~/.cache/aar-review/references`).
+pub const REFERENCES_ENV: &str = "AAR_REVIEW_REFERENCES";
+
+/// The reference-model cache this process uses, if any.
+pub(crate) fn reference_folder() -> Option<Arc<dyn ReferenceCache>> {
+    let dir = match std::env::var_os(REFERENCES_ENV) {
+        Some(v) if v == "off" => return None,
+        Some(v) => PathBuf::from(v),
+        None => directories::ProjectDirs::from("", "", "aar-review")?.cache_dir().join("references"),
+    };
+    Some(Arc::new(FolderReferences::new(dir)))
+}
 
 /// The first of the pre-registered seeds: the AAR system scored students on seeds 42..46.
 pub const FIRST_SEED: u64 = 42;
@@ -167,7 +182,7 @@ pub(crate) async fn run(
     let task = Arc::new(TaskCatalog::load().take(&request.task)?);
     let resolved = methods::resolve(store, request.method.as_ref().unwrap_or(&MethodSource::Vanilla)).await?;
     let record = resolved.record.clone();
-    let plan = RunPlan { task, seeds, eval_split, device };
+    let plan = RunPlan { task, seeds, eval_split, device, references: reference_folder() };
     let (outcome, access_log) = execute(plan, resolved.method, record, sink, cancel, clock).await?;
     let report = match outcome {
         Ok(report) => report,
@@ -184,6 +199,8 @@ pub(crate) struct RunPlan {
     pub seeds: Vec<u64>,
     pub eval_split: EvalSplit,
     pub device: DeviceChoice,
+    /// Teachers and ceilings trained before (see `aar_engine::references`).
+    pub references: Option<Arc<dyn ReferenceCache>>,
 }
 
 /// Runs the protocol on a blocking thread and hands back its outcome, with what the method read
@@ -206,6 +223,7 @@ pub(crate) async fn execute(
                 device: &device,
                 student_train: None,
                 started_at,
+                references: plan.references.as_deref(),
             };
             let finished = move || clock().to_string();
             aar_engine::run_protocol(&protocol, method.as_mut(), record, sink.as_mut(), &cancel, &finished)

@@ -82,6 +82,10 @@ pub(crate) async fn verify(
     let claim: Option<&Claim> = manifest.claims.iter().find(|c| c.task == primary_name);
     let plan = plan(&primary, &packs, claim, &seeds);
 
+    // The method's runs on one pack share their teachers and ceilings: memory for this
+    // verification, in front of the folder that keeps them for the next one.
+    let references: Arc<dyn aar_engine::references::ReferenceCache> =
+        Arc::new(aar_engine::references::Layered { folder: runs::reference_folder(), ..Default::default() });
     let mut made: Vec<(RunRole, RunReport)> = Vec::with_capacity(plan.len());
     let total = plan.len() as u32;
     for (i, step) in plan.iter().enumerate() {
@@ -100,6 +104,7 @@ pub(crate) async fn verify(
             seeds: step.seeds.clone(),
             eval_split: step.eval_split,
             device: request.device,
+            references: Some(references.clone()),
         };
         let (outcome, access_log) =
             runs::execute(run_plan, method, record, sink, cancel.clone(), clock.clone()).await?;
@@ -225,10 +230,16 @@ fn plan(primary: &Arc<TaskData>, packs: &[Arc<TaskData>], claim: Option<&Claim>,
 }
 
 /// The negative control for a pack: the control built from the same data (`digits-copyable`
-/// for `digits`) when there is one, else the first control pack.
+/// for `digits`) when there is one, else one of the same family (`latent-5k-copyable` for
+/// `latent`), else the first control pack.
 fn control_pack<'a>(primary: &TaskData, packs: &'a [Arc<TaskData>]) -> Option<&'a Arc<TaskData>> {
+    let name = &primary.meta.name;
     let controls = || packs.iter().filter(|p| p.meta.negative_control);
-    controls().find(|p| p.meta.name.starts_with(&primary.meta.name)).or_else(|| controls().next())
+    let family = name.split('-').next().unwrap_or(name);
+    controls()
+        .find(|p| p.meta.name == format!("{name}-copyable"))
+        .or_else(|| controls().find(|p| p.meta.name.starts_with(family)))
+        .or_else(|| controls().next())
 }
 
 /// A fresh instance of the step's method: each run starts from the script's initial state.

@@ -260,6 +260,7 @@ pub(crate) mod fixtures {
                 pgr: aar_domain::pgr(w, c, s),
                 curves: Curves { weak: vec![], ceiling: vec![], student: vec![] },
                 seconds: PhaseSeconds { weak: 0.0, ceiling: 0.0, student: 0.0 },
+                references_cached: false,
             })
             .collect();
         let mean = |f: fn(&SeedOutcome) -> f64| per_seed.iter().map(f).sum::<f64>() / per_seed.len() as f64;

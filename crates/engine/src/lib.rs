@@ -16,6 +16,7 @@ pub mod method;
 pub mod model;
 pub mod progress;
 pub mod protocol;
+pub mod references;
 pub mod stats;
 pub mod training;
 

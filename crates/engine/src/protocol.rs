@@ -13,7 +13,7 @@ use aar_review_schemas::run::{
     Curves, DeviceRecord, MethodRecord, ModelRecord, PhaseSeconds, ProtocolConfigRecord, RUN_SCHEMA_VERSION,
     RunReport, RunTimings, SeedOutcome,
 };
-use aar_review_schemas::task::{ModelSpec, TrainDefaults};
+use aar_review_schemas::task::{ModelSpec, TaskPack, TrainDefaults};
 use burn::prelude::*;
 use burn::tensor::TensorData;
 
@@ -24,6 +24,7 @@ use crate::method::{
 };
 use crate::model::{Mlp, MlpConfig};
 use crate::progress::{CancelToken, Phase, ProgressEvent, ProgressSink};
+use crate::references::{ReferenceCache, ReferenceKey, ReferenceModels};
 use crate::training::{Session, StepClock, Targets, accuracy, init_rng, probabilities, train};
 use crate::{ENGINE_VERSION, EngineError, stats};
 
@@ -38,6 +39,14 @@ pub struct ProtocolRequest<'a> {
     pub student_train: Option<TrainDefaults>,
     /// Recorded in the report; the caller's clock, RFC 3339.
     pub started_at: String,
+    /// Where teachers and ceilings trained before are kept; `None` trains them every time.
+    pub references: Option<&'a dyn ReferenceCache>,
+}
+
+impl std::fmt::Debug for dyn ReferenceCache + '_ {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReferenceCache")
+    }
 }
 
 /// Runs the protocol for every seed. `finished_at` is asked for at the end (the caller's clock).
@@ -81,10 +90,33 @@ pub fn run_protocol(
         )));
     }
     let rounds = chosen.rounds;
-    let total_epochs = request.seeds.len() as u64
-        * (u64::from(meta.weak.train.epochs)
-            + u64::from(meta.strong.train.epochs)
-            + u64::from(student_train.epochs) * u64::from(1 + rounds));
+    // Which seeds' teacher and ceiling are kept already: those are not trained again, and the
+    // progress bar does not wait for their epochs.
+    let (n_b, classes) = (task.split("b").n, task.num_classes());
+    let references: Vec<(ReferenceKey, Option<ReferenceModels>)> = request
+        .seeds
+        .iter()
+        .map(|&seed| {
+            let key = ReferenceKey::new(
+                &meta.data_sha256,
+                &meta.weak,
+                &meta.strong,
+                seed,
+                request.eval_split,
+                request.device.backend,
+                &request.device.adapter,
+            );
+            let found = request
+                .references
+                .and_then(|cache| cache.get(&key))
+                .filter(|m| m.fits(n_b, classes, meta.weak.train.epochs, meta.strong.train.epochs));
+            (key, found)
+        })
+        .collect();
+    let reference_epochs = u64::from(meta.weak.train.epochs) + u64::from(meta.strong.train.epochs);
+    let total_epochs =
+        references.iter().map(|(_, hit)| if hit.is_some() { 0 } else { reference_epochs }).sum::<u64>()
+            + request.seeds.len() as u64 * u64::from(student_train.epochs) * u64::from(1 + rounds);
     sink.event(&ProgressEvent::Started { total_epochs, seeds: request.seeds.len() });
 
     let train_device = request.device.device.clone().autodiff();
@@ -99,12 +131,13 @@ pub fn run_protocol(
 
     let mut clock = StepClock::default();
     let mut per_seed = Vec::with_capacity(request.seeds.len());
-    for &seed in &request.seeds {
+    for (&seed, (key, cached)) in request.seeds.iter().zip(references) {
         let mut session = Session { sink: &mut *sink, cancel, clock: &mut clock, seed, epoch_offset: 0 };
         let student =
             StudentPlan { train: &student_train, rounds, method: &mut *method, time: &mut method_time };
         let outcome = run_seed(
             request,
+            (key, cached),
             student,
             &split_a,
             &split_b,
@@ -201,6 +234,7 @@ struct StudentPlan<'a> {
 #[allow(clippy::too_many_arguments)]
 fn run_seed(
     request: &ProtocolRequest<'_>,
+    (key, cached): (ReferenceKey, Option<ReferenceModels>),
     plan: StudentPlan<'_>,
     split_a: &DeviceSplit,
     split_b: &DeviceSplit,
@@ -215,27 +249,30 @@ fn run_seed(
     let n_b = split_b.y.dims()[0];
     let seed = session.seed;
 
-    // 1. Weak teacher on A, gold labels.
-    let started = Instant::now();
-    let gold_a = Targets { probs: split_a.one_hot.clone(), weights: None };
-    let (teacher, weak_curve) =
-        fit(&meta.weak, &meta.weak.train, Phase::Weak, &split_a.x_weak, gold_a, session, device)?;
-    let teacher = teacher.valid();
-    let weak_acc = accuracy(&teacher, &eval.x_weak, &eval.y);
-    let weak_seconds = finish_phase(session, Phase::Weak, weak_acc, started);
-
-    // 2. Strong ceiling on B, gold labels.
-    let started = Instant::now();
-    let gold_b = Targets { probs: split_b.one_hot.clone(), weights: None };
-    let (ceiling, ceiling_curve) =
-        fit(&meta.strong, &meta.strong.train, Phase::Ceiling, &split_b.x_strong, gold_b, session, device)?;
-    let ceiling_acc = accuracy(&ceiling.valid(), &eval.x_strong, &eval.y);
-    let ceiling_seconds = finish_phase(session, Phase::Ceiling, ceiling_acc, started);
-
-    // 3. The teacher labels B. The method gets a host copy; training uses the device copy.
-    let teacher_probs = probabilities(&teacher, &split_b_eval.x_weak);
-    let teacher_host: Vec<f32> = teacher_probs.to_data().try_to_vec::<f32>().expect("probabilities are f32");
-    let teacher_on_train_device = teacher_probs.autodiff();
+    // 1-3. The teacher and the ceiling, kept from an earlier run or trained now.
+    let references_cached = cached.is_some();
+    let (references, seconds) = match cached {
+        Some(kept) => {
+            for (phase, accuracy) in [(Phase::Weak, kept.weak_acc), (Phase::Ceiling, kept.ceiling_acc)] {
+                session.sink.event(&ProgressEvent::PhaseFinished { seed, phase, accuracy, seconds: 0.0 });
+            }
+            (kept, (0.0, 0.0))
+        }
+        None => {
+            let (trained, seconds) =
+                train_references(meta, split_a, split_b, split_b_eval, eval, session, device)?;
+            if let Some(cache) = request.references {
+                cache.put(&key, &trained);
+            }
+            (trained, seconds)
+        }
+    };
+    let ReferenceModels { weak_acc, ceiling_acc, teacher_probs: teacher_host, weak_curve, ceiling_curve } =
+        references;
+    let (weak_seconds, ceiling_seconds) = seconds;
+    // Training uses a device copy of the teacher's labels: the same f32 values the method sees.
+    let teacher_on_train_device: Tensor<2> =
+        Tensor::from_data(TensorData::new(teacher_host.clone(), [n_b, classes]), device);
 
     // 4. Student on B, towards what the method makes of the teacher's labels; then, for each
     //    extra round the method asked for, a fresh student towards what it makes of the previous
@@ -303,7 +340,43 @@ fn run_seed(
         pgr: pgr(weak_acc, ceiling_acc, student_acc),
         curves: Curves { weak: weak_curve, ceiling: ceiling_curve, student: student_curve },
         seconds: PhaseSeconds { weak: weak_seconds, ceiling: ceiling_seconds, student: student_seconds },
+        references_cached,
     })
+}
+
+/// Trains the weak teacher on A and the strong ceiling on B (gold labels both), and labels B with
+/// the teacher. Returns them with the seconds each took.
+#[allow(clippy::too_many_arguments)]
+fn train_references(
+    meta: &TaskPack,
+    split_a: &DeviceSplit,
+    split_b: &DeviceSplit,
+    split_b_eval: &DeviceSplit,
+    eval: &DeviceSplit,
+    session: &mut Session<'_>,
+    device: &Device,
+) -> Result<(ReferenceModels, (f64, f64)), EngineError> {
+    let started = Instant::now();
+    let gold_a = Targets { probs: split_a.one_hot.clone(), weights: None };
+    let (teacher, weak_curve) =
+        fit(&meta.weak, &meta.weak.train, Phase::Weak, &split_a.x_weak, gold_a, session, device)?;
+    let teacher = teacher.valid();
+    let weak_acc = accuracy(&teacher, &eval.x_weak, &eval.y);
+    let weak_seconds = finish_phase(session, Phase::Weak, weak_acc, started);
+
+    let started = Instant::now();
+    let gold_b = Targets { probs: split_b.one_hot.clone(), weights: None };
+    let (ceiling, ceiling_curve) =
+        fit(&meta.strong, &meta.strong.train, Phase::Ceiling, &split_b.x_strong, gold_b, session, device)?;
+    let ceiling_acc = accuracy(&ceiling.valid(), &eval.x_strong, &eval.y);
+    let ceiling_seconds = finish_phase(session, Phase::Ceiling, ceiling_acc, started);
+
+    let teacher_probs = probabilities(&teacher, &split_b_eval.x_weak)
+        .to_data()
+        .try_to_vec::<f32>()
+        .expect("probabilities are f32");
+    let models = ReferenceModels { weak_acc, ceiling_acc, teacher_probs, weak_curve, ceiling_curve };
+    Ok((models, (weak_seconds, ceiling_seconds)))
 }
 
 fn model_config(spec: &ModelSpec, classes: usize) -> MlpConfig {

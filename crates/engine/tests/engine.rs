@@ -104,6 +104,7 @@ fn run(
         device: &device,
         student_train: None,
         started_at: "2026-11-22T00:00:00Z".into(),
+        references: None,
     };
     let record =
         MethodRecord { name: method.name(), code_sha256: None, submission_id: None, access_log: None };
@@ -321,6 +322,7 @@ fn a_run_refuses_student_overrides_out_of_bounds() {
             weight_decay: 0.0,
         }),
         started_at: "2026-11-22T10:00:00Z".into(),
+        references: None,
     };
     let method =
         MethodRecord { name: "vanilla".into(), code_sha256: None, submission_id: None, access_log: None };
@@ -348,4 +350,68 @@ fn wgpu_backend_trains_a_tiny_task() {
     let s = &report.per_seed[0];
     assert!(s.weak_acc > 0.3 && s.ceiling_acc > 0.3, "wgpu training learns something: {s:?}");
     assert!(s.curves.ceiling.iter().all(|l| l.is_finite()));
+}
+
+/// Counts every event, so a test can see that the cached phases were not trained.
+#[derive(Default)]
+struct Epochs {
+    total: u64,
+    counted: u64,
+}
+
+impl ProgressSink for Epochs {
+    fn event(&mut self, event: &aar_engine::ProgressEvent) {
+        match event {
+            aar_engine::ProgressEvent::Started { total_epochs, .. } => self.total = *total_epochs,
+            aar_engine::ProgressEvent::EpochFinished { .. } => self.counted += 1,
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn a_reused_teacher_and_ceiling_give_bit_identical_numbers_and_train_only_the_student() {
+    use aar_engine::references::{FolderReferences, ReferenceCache};
+    let task = tiny_pack(6);
+    let dir = tempfile::tempdir().unwrap();
+    let cache = FolderReferences::new(dir.path().join("refs"));
+    let device = aar_engine::resolve_device(DeviceChoice::Cpu).unwrap();
+    let run_with = |references: Option<&dyn ReferenceCache>, sink: &mut Epochs| {
+        let request = ProtocolRequest {
+            task: &task,
+            seeds: vec![42, 43],
+            eval_split: EvalSplit::Test,
+            device: &device,
+            student_train: None,
+            started_at: "2026-11-22T00:00:00Z".into(),
+            references,
+        };
+        let record =
+            MethodRecord { name: "vanilla".into(), code_sha256: None, submission_id: None, access_log: None };
+        run_protocol(&request, &mut Vanilla, record, sink, &CancelToken::new(), &|| String::new()).unwrap()
+    };
+    let (mut plain_sink, mut first_sink, mut second_sink) =
+        (Epochs::default(), Epochs::default(), Epochs::default());
+    let plain = run_with(None, &mut plain_sink);
+    let first = run_with(Some(&cache), &mut first_sink);
+    let second = run_with(Some(&cache), &mut second_sink);
+    assert!(first.per_seed.iter().all(|s| !s.references_cached), "the first run fills the cache");
+    assert!(second.per_seed.iter().all(|s| s.references_cached), "the second reuses it");
+    for ((p, f), s) in plain.per_seed.iter().zip(&first.per_seed).zip(&second.per_seed) {
+        for o in [f, s] {
+            assert_eq!(
+                (o.weak_acc.to_bits(), o.ceiling_acc.to_bits(), o.student_acc.to_bits()),
+                (p.weak_acc.to_bits(), p.ceiling_acc.to_bits(), p.student_acc.to_bits()),
+                "seed {}: identical to the last bit",
+                p.seed
+            );
+            assert_eq!(o.curves, p.curves);
+        }
+        assert_eq!((s.seconds.weak, s.seconds.ceiling), (0.0, 0.0), "nothing was trained for them");
+    }
+    assert_eq!(plain.aggregate, second.aggregate);
+    // The progress bar counts only what is trained, and reaches its end.
+    assert_eq!(plain_sink.counted, plain_sink.total);
+    assert_eq!(second_sink.counted, second_sink.total);
+    assert_eq!(second_sink.total, 2 * 6, "two seeds' students, six epochs each");
 }

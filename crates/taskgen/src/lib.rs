@@ -249,7 +249,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Every bundled pack, in a stable order.
 pub fn all_packs() -> Vec<Pack> {
-    vec![digits(), wine(), latent(), digits_copyable()]
+    vec![digits(), wine(), latent(), digits_copyable(), latent_5k(), latent_5k_copyable()]
 }
 
 /// Writes every pack into `dir` (one folder each).
@@ -505,8 +505,11 @@ fn wine() -> Pack {
 // ---------------------------------------------------------------------------------------------
 // latent
 
-/// The shape of a latent-knowledge pack: the bundled `latent`, or the large one benchmarks use.
+/// The shape of a latent-knowledge pack: the bundled `latent` and `latent-5k`, or the large one
+/// benchmarks use.
 struct LatentShape {
+    /// Seed of every random draw of the pack (maps, latents, noise, and the split permutation).
+    seed: u64,
     classes: usize,
     /// Dimensions of the latent `z ~ N(0, I)`.
     latent_dim: usize,
@@ -515,6 +518,8 @@ struct LatentShape {
     weak_hidden: u32,
     strong_hidden: u32,
     epochs: u32,
+    /// Noise on the weak projection, in units of its signal's standard deviation (~1).
+    weak_noise: f64,
     splits: SplitSizes,
 }
 
@@ -526,6 +531,7 @@ const LATENT_SEED: u64 = 0x1A7E_0700;
 
 fn latent() -> Pack {
     let shape = LatentShape {
+        seed: LATENT_SEED,
         classes: 4,
         latent_dim: 8,
         strong_dim: 32,
@@ -533,6 +539,7 @@ fn latent() -> Pack {
         weak_hidden: 32,
         strong_hidden: 64,
         epochs: 30,
+        weak_noise: LATENT_WEAK_NOISE,
         splits: sizes(500, 1500, 500, 1000, 500),
     };
     let t = task_for(
@@ -558,6 +565,7 @@ fn latent() -> Pack {
 /// `aar-taskgen --bench --out DIR` and point `AAR_REVIEW_TASKS` at DIR.
 pub fn latent_large() -> Pack {
     let shape = LatentShape {
+        seed: LATENT_SEED,
         classes: 10,
         latent_dim: 16,
         strong_dim: 256,
@@ -565,6 +573,7 @@ pub fn latent_large() -> Pack {
         weak_hidden: 64,
         strong_hidden: 256,
         epochs: 10,
+        weak_noise: LATENT_WEAK_NOISE,
         splits: sizes(4000, 20000, 2000, 4000, 2000),
     };
     let names = ["c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9"];
@@ -599,9 +608,17 @@ fn task_for(
     )
 }
 
-fn latent_pack(t: TaskPack, shape: &LatentShape) -> Pack {
+/// A latent family's examples before they are split: the labels, the strong view and the weak
+/// view, all drawn from one stream seeded with `shape.seed` in a fixed order.
+struct LatentData {
+    y: Vec<i32>,
+    strong: Matrix,
+    weak: Matrix,
+}
+
+fn latent_data(shape: &LatentShape) -> LatentData {
     let n = total(&shape.splits);
-    let mut s = Stream::new(LATENT_SEED);
+    let mut s = Stream::new(shape.seed);
     let head = s.normal_matrix(shape.classes, shape.latent_dim); // label = argmax(head z)
     let mut embed = s.normal_matrix(shape.strong_dim, shape.latent_dim);
     embed.data.iter_mut().for_each(|v| *v /= libm::sqrt(shape.latent_dim as f64));
@@ -624,6 +641,100 @@ fn latent_pack(t: TaskPack, shape: &LatentShape) -> Pack {
     let mut strong = z.times_transposed(&embed);
     strong.add_noise(LATENT_STRONG_NOISE, &mut s);
     let mut weak = z.times_transposed(&weak_map);
-    weak.add_noise(LATENT_WEAK_NOISE, &mut s);
-    assemble(t, weak, strong, y, Prep { split_seed: LATENT_SEED ^ 0xFFFF, weak_noise: None, min_sd: 0.0 })
+    weak.add_noise(shape.weak_noise, &mut s);
+    LatentData { y, strong, weak }
+}
+
+/// The preparation every latent pack shares: its own split permutation, no extra weak noise.
+fn latent_prep(shape: &LatentShape) -> Prep {
+    Prep { split_seed: shape.seed ^ 0xFFFF, weak_noise: None, min_sd: 0.0 }
+}
+
+fn latent_pack(t: TaskPack, shape: &LatentShape) -> Pack {
+    let data = latent_data(shape);
+    assemble(t, data.weak, data.strong, data.y, latent_prep(shape))
+}
+
+// ---------------------------------------------------------------------------------------------
+// latent-5k and latent-5k-copyable: the latent family with splits large enough for a verdict
+
+/// A different stream from `latent`'s, so the two packs share no data.
+const LATENT_5K_SEED: u64 = 0x1A7E_5000;
+/// a / b / dev / test / private. Split noise on the 5,000 private examples is SE(acc) <= 0.007.
+const LATENT_5K_SPLITS: (u32, u32, u32, u32, u32) = (1000, 3000, 2000, 2000, 5000);
+/// How many coordinates of the strong view the copyable control's teacher sees.
+const LATENT_5K_COPYABLE_COLS: usize = 4;
+
+fn latent_5k_shape() -> LatentShape {
+    let (a, b, dev, test, private) = LATENT_5K_SPLITS;
+    LatentShape {
+        seed: LATENT_5K_SEED,
+        classes: 4,
+        latent_dim: 8,
+        strong_dim: 32,
+        weak_dim: 16,
+        weak_hidden: 32,
+        strong_hidden: 64,
+        epochs: 20,
+        weak_noise: LATENT_WEAK_NOISE,
+        splits: sizes(a, b, dev, test, private),
+    }
+}
+
+fn latent_5k() -> Pack {
+    let shape = latent_5k_shape();
+    let t = task_for(
+        "latent-5k",
+        "Synthetic latent knowledge, sized for a verdict: 5,000 private examples",
+        "The `latent` family's mechanism with splits large enough for a verdict: 13,000 examples, 4 \
+         classes, drawn from a different random stream than `latent` (no shared data). Each example \
+         has a hidden 8-dimensional latent `z`, and its label is the argmax of a fixed random linear \
+         map of `z`. The **strong** view is a fixed random 32-dimensional linear embedding of `z` \
+         with little noise (sd 0.1), so the label is nearly linearly decodable, the way a pretrained \
+         model's embedding already \"knows\" the concept; the strong model is an MLP with a hidden \
+         layer of 64. The **weak** view is a random 16-dimensional projection of `z` with \
+         per-example noise as large as its signal, and the teacher is an MLP with a hidden layer of \
+         32. The teacher's errors come mostly from that noise, which is independent of the \
+         student's input: a student trained on the teacher's soft labels cannot reproduce them and \
+         averages part of them out, a genuine weak-to-strong gain.\n\n\
+         **Splits:** a 1,000 / b 3,000 / dev 2,000 / test 2,000 / private 5,000. On 5,000 private \
+         examples an accuracy near 0.7 has a split-noise SE of about 0.0065, and with the gap of \
+         about 0.4 between teacher and ceiling that is about +-0.02 PGR (+-0.025 on test), against \
+         +-0.15 to 0.3 on the other packs' private splits: enough to tell a real gain of 0.1 PGR \
+         from noise. Still synthetic: a gain here is no evidence that a method works on real \
+         models. Its negative control is `latent-5k-copyable`.",
+        &["c0", "c1", "c2", "c3"],
+        &shape,
+    );
+    latent_pack(t, &shape)
+}
+
+fn latent_5k_copyable() -> Pack {
+    let shape = latent_5k_shape();
+    let data = latent_data(&shape);
+    let cols: Vec<usize> = (0..LATENT_5K_COPYABLE_COLS).collect();
+    // The weak view is a few coordinates of the strong view itself, noise included: a function
+    // of the student's input with no independent noise.
+    let weak = data.strong.take_cols(&cols);
+    let t = task(
+        "latent-5k-copyable",
+        "Negative control: a linear teacher on part of the strong view, which the student can copy",
+        "**Negative control** for `latent-5k`: the same 13,000 examples, labels, strong view and \
+         splits (a 1,000 / b 3,000 / dev 2,000 / test 2,000 / private 5,000). The **weak** view is \
+         the first 4 of the strong view's 32 coordinates, noise included, so it is a function of \
+         the student's input with no independent noise (it still loses most of the 8-dimensional \
+         latent, so the teacher is far below the ceiling). The teacher is a linear softmax model on \
+         it and the **strong** student a linear softmax model on all 32 coordinates, so every \
+         teacher is exactly representable by the student, whose cross-entropy on the teacher's \
+         soft labels is minimised by copying it, mistakes included: vanilla training should give \
+         PGR near 0. With a gap of about 0.35 the 5,000 private examples resolve about +-0.02 PGR. \
+         A method that reports a clearly positive PGR here is not learning from the teacher (or is \
+         reading gold labels).",
+        &["c0", "c1", "c2", "c3"],
+        true,
+        spec(LATENT_5K_COPYABLE_COLS, &[], 20, 64, 1e-2, 1e-2),
+        spec(shape.strong_dim, &[], 20, 64, 1e-2, 1e-4),
+        shape.splits.clone(),
+    );
+    assemble(t, weak, data.strong, data.y, latent_prep(&shape))
 }

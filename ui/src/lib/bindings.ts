@@ -367,9 +367,14 @@ pgr: number | null,
  */
 curves: Curves, 
 /**
- * Seconds spent training each model.
+ * Seconds spent training each model (0 for a teacher and ceiling reused from the cache).
  */
-seconds: PhaseSeconds, };
+seconds: PhaseSeconds, 
+/**
+ * Whether the teacher and the ceiling were reused from an earlier run with the same pack,
+ * seed, configs, split, device and engine version instead of trained again.
+ */
+references_cached: boolean, };
 
 export type SeedResultView = { seed: number, pgr: number, studentAcc: number | null, };
 
