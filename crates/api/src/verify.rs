@@ -80,13 +80,14 @@ pub(crate) async fn verify(
         )));
     }
     let claim: Option<&Claim> = manifest.claims.iter().find(|c| c.task == primary_name);
-    let plan = plan(&primary, &packs, claim, &seeds);
+    let plan = plan(&primary, &packs, claim, &seeds, request.quick.unwrap_or(false));
 
     // The method's runs on one pack share their teachers and ceilings: memory for this
     // verification, in front of the folder that keeps them for the next one.
     let references: Arc<dyn aar_engine::references::ReferenceCache> =
         Arc::new(aar_engine::references::Layered { folder: runs::reference_folder(), ..Default::default() });
     let mut made: Vec<(RunRole, RunReport)> = Vec::with_capacity(plan.len());
+    let mut stop = None;
     let total = plan.len() as u32;
     for (i, step) in plan.iter().enumerate() {
         let info = VerifyStep {
@@ -110,8 +111,34 @@ pub(crate) async fn verify(
             runs::execute(run_plan, method, record, sink, cancel.clone(), clock.clone()).await?;
         match outcome {
             Ok(report) => made.push((step.role, report)),
+            // The method itself stopped: that is a finding, and the report says so.
+            Err(aar_engine::EngineError::Method { source, .. }) => {
+                let run = format!(
+                    "{} run on {} ({} split)",
+                    step.role.as_str().replace('_', " "),
+                    info.task,
+                    info.eval_split
+                );
+                let error = methods::method_failure(*source).message;
+                stop = Some(aar_checks::stopped(&run, &error, access_log.as_ref()));
+                break;
+            }
             Err(e) => return Err(stopped(store, &ctx, id, &info, access_log, e).await),
         }
+    }
+    if let Some(checks) = stop {
+        let report = VerificationReport {
+            suggestion: aar_checks::suggest(&checks),
+            checks,
+            ..report_frame(&row.title, id, &code, &manifest, &seeds, &primary_name, &made, started_at.clone())
+        };
+        let report = VerificationReport {
+            finished_at: clock().to_string(),
+            total_seconds: began.elapsed().as_secs_f64(),
+            ..report
+        };
+        let (stored, _runs) = store.insert_verification(report, &made, &ctx).await?;
+        return Ok(detail(stored));
     }
 
     let report_of = |role: RunRole, task: &str| report_of(&made, role, task);
@@ -138,20 +165,51 @@ pub(crate) async fn verify(
     };
     let checks = aar_checks::run_all(&evidence);
     let suggestion = aar_checks::suggest(&checks);
-    let method_run = report_of(RunRole::Method, &primary_name).expect("the method ran");
     let report = VerificationReport {
-        schema_version: VERIFICATION_SCHEMA_VERSION,
-        submission_id: id.to_string(),
-        title: row.title.clone(),
-        method_sha256: code.record.code_sha256.clone(),
-        family: manifest.family,
-        seeds: seeds.clone(),
-        task: primary_name.clone(),
-        eval_split: EvalSplit::Private,
-        device: method_run.device.clone(),
-        engine_version: method_run.engine_version.clone(),
         suggestion,
         checks,
+        finished_at: clock().to_string(),
+        total_seconds: began.elapsed().as_secs_f64(),
+        ..report_frame(&row.title, id, &code, &manifest, &seeds, &primary_name, &made, started_at)
+    };
+    let (stored, _runs) = store.insert_verification(report, &made, &ctx).await?;
+    Ok(detail(stored))
+}
+
+/// Everything a report says besides its checks and timing.
+#[allow(clippy::too_many_arguments)]
+fn report_frame(
+    title: &str,
+    id: &SubmissionId,
+    code: &MethodCode,
+    manifest: &aar_review_schemas::bundle::SubmissionManifest,
+    seeds: &[u64],
+    task: &str,
+    made: &[(RunRole, RunReport)],
+    started_at: String,
+) -> VerificationReport {
+    let first = made.first().map(|(_, r)| r);
+    VerificationReport {
+        schema_version: VERIFICATION_SCHEMA_VERSION,
+        submission_id: id.to_string(),
+        title: title.to_owned(),
+        method_sha256: code.record.code_sha256.clone(),
+        family: manifest.family,
+        seeds: seeds.to_vec(),
+        task: task.to_owned(),
+        eval_split: EvalSplit::Private,
+        device: first.map_or_else(
+            || aar_review_schemas::run::DeviceRecord {
+                requested: Default::default(),
+                backend: aar_review_schemas::vocab::Backend::Flex,
+                adapter: "none (no run finished)".into(),
+            },
+            |r| r.device.clone(),
+        ),
+        engine_version: first
+            .map_or_else(|| aar_engine::ENGINE_VERSION.to_owned(), |r| r.engine_version.clone()),
+        suggestion: aar_checks::suggest(&[]),
+        checks: Vec::new(),
         runs: made
             .iter()
             .map(|(role, rep)| RunRef {
@@ -162,11 +220,9 @@ pub(crate) async fn verify(
             })
             .collect(),
         started_at,
-        finished_at: clock().to_string(),
-        total_seconds: began.elapsed().as_secs_f64(),
-    };
-    let (stored, _runs) = store.insert_verification(report, &made, &ctx).await?;
-    Ok(detail(stored))
+        finished_at: String::new(),
+        total_seconds: 0.0,
+    }
 }
 
 fn report_of<'a>(made: &'a [(RunRole, RunReport)], role: RunRole, task: &str) -> Option<&'a RunReport> {
@@ -193,7 +249,13 @@ fn pack_evidence<'a>(
 
 /// Every run, in the order they are made: the claim's replay first (the sharpest test), then
 /// the private-split runs on the claimed pack, then the other packs and the negative control.
-fn plan(primary: &Arc<TaskData>, packs: &[Arc<TaskData>], claim: Option<&Claim>, seeds: &[u64]) -> Vec<Step> {
+fn plan(
+    primary: &Arc<TaskData>,
+    packs: &[Arc<TaskData>],
+    claim: Option<&Claim>,
+    seeds: &[u64],
+    quick: bool,
+) -> Vec<Step> {
     let step = |role, task: &Arc<TaskData>, eval_split, seeds: &[u64], method| Step {
         role,
         task: task.clone(),
@@ -218,6 +280,9 @@ fn plan(primary: &Arc<TaskData>, packs: &[Arc<TaskData>], claim: Option<&Claim>,
     steps.push(step(RunRole::Vanilla, primary, private, seeds, None));
     steps.push(step(RunRole::ShuffledTeacher, primary, private, seeds, Some(Some(Ablation::Shuffled))));
     steps.push(step(RunRole::UniformTeacher, primary, private, seeds, Some(Some(Ablation::Uniform))));
+    if quick {
+        return steps;
+    }
     for pack in packs.iter().filter(|p| !p.meta.negative_control && p.meta.name != primary.meta.name) {
         steps.push(step(RunRole::OtherPackMethod, pack, private, seeds, Some(None)));
         steps.push(step(RunRole::OtherPackVanilla, pack, private, seeds, None));

@@ -17,7 +17,7 @@ async fn open(dir: &tempfile::TempDir) -> Api {
 }
 
 fn request() -> VerifyRequest {
-    VerifyRequest { task: None, seeds: None, device: DeviceChoice::Cpu }
+    VerifyRequest { task: None, seeds: None, device: DeviceChoice::Cpu, quick: None }
 }
 
 async fn demo_id(api: &Api, title_part: &str) -> String {

@@ -15,6 +15,25 @@ use aar_review_schemas::verification::{CheckId, CheckResult, CheckStatus, Figure
 use crate::stats::{self, half_unit, half_unit_of, pgr_range_from_rounded};
 use crate::{claimed, num, result, seed_list};
 
+/// The claim being verified, and every other claim of the submission: an inconsistent claim on
+/// any pack is a red flag on the whole submission, so the first failing one decides, its
+/// findings named by pack.
+pub fn check_all(primary: Option<&Claim>, all: &[Claim]) -> CheckResult {
+    let first = check(primary);
+    if first.status == CheckStatus::Fail {
+        return first;
+    }
+    for other in all.iter().filter(|c| primary.is_none_or(|p| !std::ptr::eq(*c, p))) {
+        let r = check(Some(other));
+        if r.status == CheckStatus::Fail {
+            let mut r = r;
+            r.summary = format!("The {} claim: {}", other.task, r.summary);
+            return r;
+        }
+    }
+    first
+}
+
 /// A reported SE more than this many times the per-seed spread's is noted (not failed): it may
 /// include split noise, which is legitimate.
 pub const SE_NOTE_RATIO: f64 = 3.0;
@@ -138,8 +157,21 @@ pub fn check(claim: Option<&Claim>) -> CheckResult {
         }
     }
 
-    // 3. The SE against the per-seed spread.
-    if let (Some(se), Some(spread_se)) = (claim.pgr_se, stats::seed_se(&per_seed)) {
+    // 3. The SE against the per-seed spread. Two conventions are honest: the SD of the per-seed
+    //    PGRs over √k, and the AAR system's SE of the student accuracy over the gap (what the
+    //    engine reports); the lower of the two is the floor when the per-seed accuracies are given.
+    let acc_convention = match (claim.weak_acc, claim.ceiling_acc) {
+        (Some(w), Some(c)) if c > w && claim.per_seed.iter().all(|s| s.student_acc.is_some()) => {
+            let accs: Vec<f64> = claim.per_seed.iter().filter_map(|s| s.student_acc).collect();
+            stats::seed_se(&accs).map(|se| se / (c - w))
+        }
+        _ => None,
+    };
+    let floor = match (stats::seed_se(&per_seed), acc_convention) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    if let (Some(se), Some(spread_se)) = (claim.pgr_se, floor.filter(|_| per_seed.len() >= 2)) {
         let k = per_seed.len() as f64;
         // Rounding every value by ≤ h moves the SD by at most h·√(k/(k−1)).
         let h = half_unit_of(&per_seed);
@@ -147,7 +179,7 @@ pub fn check(claim: Option<&Claim>) -> CheckResult {
         let lowest = (spread_se - slack).max(0.0);
         figures.push(Figure { label: "claimed SE".to_owned(), value: se, unit: Unit::Pgr, ci95: None });
         figures.push(Figure {
-            label: format!("SE the {} per-seed values support (sd/√k)", per_seed.len()),
+            label: format!("SE the {} per-seed values support (sd/√k, either convention)", per_seed.len()),
             value: spread_se,
             unit: Unit::Pgr,
             ci95: Some([lowest, spread_se + slack]),
@@ -335,5 +367,34 @@ mod tests {
         assert_eq!(r.status, CheckStatus::Pass);
         assert!(r.notes[0].starts_with("Only the headline PGR was given"));
         assert_eq!(check(None).status, CheckStatus::NotApplicable);
+    }
+}
+
+#[cfg(test)]
+mod all_claims_tests {
+    use super::*;
+
+    fn claim(task: &str, pgr: f64) -> Claim {
+        Claim {
+            task: task.into(),
+            split: None,
+            pgr,
+            pgr_se: None,
+            weak_acc: Some(0.512),
+            ceiling_acc: Some(0.913),
+            student_acc: Some(0.701),
+            seeds: vec![42, 43, 44, 45, 46],
+            per_seed: vec![],
+        }
+    }
+
+    #[test]
+    fn an_inconsistent_claim_on_another_pack_fails_the_submission() {
+        // (0.701 − 0.512) / (0.913 − 0.512) = 0.471.
+        let claims = [claim("digits", 0.471), claim("wine", 0.62)];
+        assert_eq!(check_all(Some(&claims[0]), &claims[..1]).status, CheckStatus::Pass);
+        let r = check_all(Some(&claims[0]), &claims);
+        assert_eq!(r.status, CheckStatus::Fail, "{r:#?}");
+        assert!(r.summary.starts_with("The wine claim: "), "{}", r.summary);
     }
 }

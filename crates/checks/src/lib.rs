@@ -6,6 +6,7 @@
 //! states its rule.
 
 use aar_review_schemas::bundle::{Claim, SubmissionManifest};
+use aar_review_schemas::method::AccessLog;
 use aar_review_schemas::run::RunReport;
 use aar_review_schemas::task::TaskPack;
 use aar_review_schemas::verification::{CheckId, CheckResult, CheckStatus, SuggestedVote, Suggestion};
@@ -68,11 +69,40 @@ pub fn run_all(e: &Evidence) -> Vec<CheckResult> {
         seeds::check(e),
         dev_vs_private::check(e),
         sandbox::check(e),
-        claim_consistency::check(e.claim),
+        claim_consistency::check_all(e.claim, &e.manifest.claims),
         negative_control::check(e),
     ];
     debug_assert!(results.iter().map(|r| r.id).eq(CheckId::ALL));
     results
+}
+
+/// The checks of a verification the method itself stopped (it broke a sandbox rule, probed for
+/// something the sandbox does not offer, or returned malformed targets): `sandbox` fails with what
+/// stopped it and every incident in the failed run's access log; the other checks could not
+/// run. `run` names the run, e.g. "method on latent-5k (private)".
+pub fn stopped(run: &str, error: &str, log: Option<&AccessLog>) -> Vec<CheckResult> {
+    CheckId::ALL
+        .into_iter()
+        .map(|id| {
+            if id == CheckId::Sandbox {
+                let mut r = result(
+                    id,
+                    CheckStatus::Fail,
+                    format!("The method stopped the verification in the {run}: {error}"),
+                );
+                r.notes = log
+                    .map(|l| l.incidents.iter().map(|i| sandbox::describe(i, run)).collect())
+                    .unwrap_or_default();
+                r
+            } else {
+                result(
+                    id,
+                    CheckStatus::NotApplicable,
+                    format!("Not run: the method stopped the verification in the {run}."),
+                )
+            }
+        })
+        .collect()
 }
 
 /// The checks that need no runs, on a claim alone: what the queue shows as flags at import time.

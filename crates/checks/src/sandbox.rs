@@ -130,7 +130,7 @@ pub fn check(e: &Evidence) -> CheckResult {
 }
 
 /// One incident as a sentence: kind, what, where, which run.
-fn describe(i: &Incident, run: &str) -> String {
+pub(crate) fn describe(i: &Incident, run: &str) -> String {
     let kind = match &i.kind {
         MethodErrorKind::Forbidden { what } => format!("forbidden access to {what}"),
         MethodErrorKind::LimitExceeded { which } => format!("limit exceeded ({})", limit(which)),

@@ -142,6 +142,9 @@ enum Command {
         /// Where to train (see `run --help`)
         #[arg(long, value_enum, default_value_t = Device::Auto)]
         device: Device,
+        /// Skip the other packs and the negative control: a first look in a third of the time
+        #[arg(long)]
+        quick: bool,
         /// Print the verification report as JSON (review-schemas/schemas/verification-report.schema.json)
         #[arg(long)]
         json: bool,
@@ -348,9 +351,14 @@ async fn dispatch(api: &Api, command: Command) -> Result<(), ApiError> {
             let (summary, report) = result?;
             render::emit(json, &report, |r| render::run_report(&summary, r))
         }
-        Command::Verify { id, task, seeds, device, json, report } => {
+        Command::Verify { id, task, seeds, device, quick, json, report } => {
             let format = report.as_deref().map(render::ReportFormat::of).transpose()?;
-            let request = aar_api::dto::VerifyRequest { task, seeds: Some(seeds), device: device.into() };
+            let request = aar_api::dto::VerifyRequest {
+                task,
+                seeds: Some(seeds),
+                device: device.into(),
+                quick: Some(quick),
+            };
             let cancel = aar_api::CancelToken::new();
             let on_interrupt = cancel.clone();
             let interrupt = tokio::spawn(async move {

@@ -18,6 +18,9 @@ import type {
   SubmissionDiff,
   SubmissionSummary,
   TaskSummary,
+  VerificationDetail,
+  VerifyProgress,
+  VerifyRequest,
 } from "./bindings";
 
 export function isApiError(e: unknown): e is ApiError {
@@ -63,6 +66,26 @@ async function startRun(
   return call("start_run", { ticket, request, progress });
 }
 
+/**
+ * Verifies a submission (about a dozen runs); resolves with the stored verification. Each run's
+ * start and its progress go to `onProgress`; `cancelRun(ticket)` stops it (it then rejects with
+ * code `cancelled` and stores nothing).
+ */
+async function startVerify(
+  ticket: string,
+  id: string,
+  request: VerifyRequest,
+  onProgress: (event: VerifyProgress) => void,
+): Promise<VerificationDetail> {
+  let progress: Channel<VerifyProgress>;
+  try {
+    progress = new Channel<VerifyProgress>(onProgress);
+  } catch (e) {
+    throw toApiError(e);
+  }
+  return call("start_verify", { ticket, id, request, progress });
+}
+
 export const backend = {
   storeInfo: (): Promise<StoreInfo> => call("store_info"),
   startupError: (): Promise<ApiError | null> => call("startup_error"),
@@ -80,6 +103,9 @@ export const backend = {
   submissionRuns: (id: string): Promise<RunSummary[]> => call("submission_runs", { id }),
   runDetail: (id: string): Promise<RunDetail> => call("run_detail", { id }),
   startRun,
+  startVerify,
+  /** The submission's stored verifications, newest first. */
+  submissionVerifications: (id: string): Promise<VerificationDetail[]> => call("submission_verifications", { id }),
   /** False when the run had already ended (its result still arrives through `startRun`). */
   cancelRun: (ticket: string): Promise<boolean> => call("cancel_run", { ticket }),
 };

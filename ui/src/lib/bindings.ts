@@ -538,7 +538,12 @@ task?: string,
 /**
  * How many pre-registered seeds, counted up from 42 (at least 5, the AAR convention).
  */
-seeds?: number, device: DeviceChoice, };
+seeds?: number, device: DeviceChoice, 
+/**
+ * Skip the other packs and the negative control (`generalisation` and `negative_control`
+ * then say they were not run): a first look in a third of the time.
+ */
+quick?: boolean, };
 
 export type VerifyStep = { 
 /**

@@ -66,6 +66,24 @@ describe("resolveKey", () => {
     expect(resolveKey({ key: "R" }, { ...queue, typing: true })).toBeNull();
     expect(resolveKey({ key: "R" }, { ...queue, overlayOpen: true })).toBeNull();
   });
+  it("verifies the submission with V (Shift+v) on the review screen only, never by a slip", () => {
+    expect(resolveKey({ key: "V" }, queue)).toEqual({ type: "verify" });
+    expect(resolveKey({ key: "V" }, inDiff)).toEqual({ type: "verify" });
+    expect(resolveKey({ key: "v" }, inDiff)).toBeNull();
+    expect(resolveKey({ key: "V" }, runs)).toBeNull();
+    expect(resolveKey({ key: "V" }, { ...queue, typing: true })).toBeNull();
+    expect(resolveKey({ key: "V" }, { ...queue, overlayOpen: true })).toBeNull();
+  });
+  it("cancels the shown submission's verification with Escape while it runs; u still goes back", () => {
+    const verifying = { ...inDiff, verifying: true };
+    expect(resolveKey({ key: "Escape" }, verifying)).toEqual({ type: "cancelVerify" });
+    expect(resolveKey({ key: "Escape" }, { ...queue, verifying: true })).toEqual({ type: "cancelVerify" });
+    expect(resolveKey({ key: "u" }, verifying)).toEqual({ type: "queue" });
+    expect(resolveKey({ key: "Escape" }, inDiff)).toEqual({ type: "queue" });
+    // Escape still leaves a field or closes a dialog first.
+    expect(resolveKey({ key: "Escape" }, { ...verifying, typing: true })).toEqual({ type: "blurInput" });
+    expect(resolveKey({ key: "Escape" }, { ...verifying, overlayOpen: true })).toEqual({ type: "closeOverlay" });
+  });
   it("moves through stored runs with j/k and the arrows on the Runs screen, whatever the review focus", () => {
     const runsFromDetail = { ...runs, focus: "detail" as const };
     expect(resolveKey({ key: "j" }, runsFromDetail)).toEqual({ type: "next" });
@@ -98,7 +116,7 @@ describe("resolveKey", () => {
   });
   it("documents in the cheat sheet every key it binds", () => {
     const documented = new Set(CHEAT_SHEET.flatMap((g) => g.keys.flatMap((k) => k.keys)));
-    for (const key of ["j", "k", "o", "/", "1", "2", "3", "4", "]", "[", "n", "p", "t", "?", "u", "s", "w", "y", "i", "r", "R"]) {
+    for (const key of ["j", "k", "o", "/", "1", "2", "3", "4", "]", "[", "n", "p", "t", "?", "u", "s", "w", "y", "i", "r", "R", "V"]) {
       expect(documented.has(key), `cheat sheet lacks ${key}`).toBe(true);
       const bound = [queue, inDiff, { ...inDiff, tab: "code" as const }].some((ctx) => resolveKey({ key }, ctx) !== null);
       expect(bound, `${key} is documented but bound nowhere`).toBe(true);

@@ -32,7 +32,9 @@ export type Action =
   | { type: "switchView" }
   | { type: "newRun" }
   | { type: "cancelRun" }
-  | { type: "rerun" };
+  | { type: "rerun" }
+  | { type: "verify" }
+  | { type: "cancelVerify" };
 
 /** The parts of a KeyboardEvent the map looks at. */
 export interface KeyInput {
@@ -51,6 +53,8 @@ export interface KeyContext {
   typing: boolean;
   /** The screen shown; the review screen when left out. */
   view?: View;
+  /** The submission shown has a verification running: Escape cancels it. */
+  verifying?: boolean;
 }
 
 export function resolveKey(input: KeyInput, ctx: KeyContext): Action | null {
@@ -140,8 +144,13 @@ function resolveReviewKey(key: string, ctx: KeyContext): Action | null {
     // Shift+r: `r` switches screens, and a re-run should never start by a slip of the finger.
     case "R":
       return { type: "rerun" };
-    case "u":
+    // Shift+v, for the same reason: a verification is a dozen runs.
+    case "V":
+      return { type: "verify" };
+    // While the shown submission is being verified, Escape cancels that; u still goes back.
     case "Escape":
+      return ctx.verifying ? { type: "cancelVerify" } : { type: "queue" };
+    case "u":
       return { type: "queue" };
     default:
       return resolveAppKey(key);
@@ -166,7 +175,7 @@ export const CHEAT_SHEET: readonly { group: string; keys: readonly { keys: strin
     keys: [
       { keys: ["j", "k"], does: "Next / previous submission" },
       { keys: ["Enter", "o"], does: "Open the selected submission" },
-      { keys: ["/"], does: "Filter by title, author, task or id" },
+      { keys: ["/"], does: "Filter by title, author, task, id; verified:+1 -1 ? none" },
       { keys: ["s"], does: "Sort by newest / claimed PGR" },
       { keys: ["u", "Esc"], does: "Back to the queue" },
     ],
@@ -181,6 +190,8 @@ export const CHEAT_SHEET: readonly { group: string; keys: readonly { keys: strin
       { keys: ["w"], does: "Ignore whitespace on/off (Diff)" },
       { keys: ["y"], does: "Copy the submission id" },
       { keys: ["R"], does: "Re-run its method (Shift+r)" },
+      { keys: ["V"], does: "Verify it: a dozen runs, in the background (Shift+v)" },
+      { keys: ["Esc"], does: "Cancel its verification, while one runs" },
     ],
   },
   {

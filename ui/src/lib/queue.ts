@@ -2,14 +2,19 @@
 
 import type { FileMeta, FileRole, SubmissionSummary } from "./bindings";
 import { tasksOf } from "./claims";
+import { matchesVerifiedWords, parseVerifiedToken } from "./verify";
 
 /**
  * Whether a submission matches the filter text: every whitespace-separated word must occur in
- * its title, author, a task name or its id (case-insensitive).
+ * its title, author, a task name or its id (case-insensitive). A `verified:` word (`verified:+1`,
+ * `verified:-1`, `verified:?`, `verified:none`, `verified:any`) filters by the newest
+ * verification's suggested vote instead.
  */
 export function matchesFilter(s: SubmissionSummary, filter: string): boolean {
-  const words = filter.toLowerCase().split(/\s+/).filter((w) => w.length > 0);
-  if (words.length === 0) return true;
+  const all = filter.toLowerCase().split(/\s+/).filter((w) => w.length > 0);
+  if (all.length === 0) return true;
+  if (!matchesVerifiedWords(s, all)) return false;
+  const words = all.filter((w) => parseVerifiedToken(w) === null);
   const haystack = [s.title, s.author, s.id, ...tasksOf(s)].join("\n").toLowerCase();
   return words.every((w) => haystack.includes(w));
 }

@@ -46,6 +46,7 @@ export function reportSeed(seed: number, overrides: Partial<SeedOutcome> = {}): 
     pgr: 0.5,
     curves: { weak: [seed], ceiling: [seed + 1], student: [seed + 2] },
     seconds: { weak: 0.25, ceiling: 0.5, student: 1 },
+    references_cached: false,
     ...overrides,
   };
 }

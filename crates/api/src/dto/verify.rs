@@ -20,6 +20,11 @@ pub struct VerifyRequest {
     #[ts(optional)]
     pub seeds: Option<u32>,
     pub device: DeviceChoice,
+    /// Skip the other packs and the negative control (`generalisation` and `negative_control`
+    /// then say they were not run): a first look in a third of the time.
+    #[serde(default)]
+    #[ts(optional)]
+    pub quick: Option<bool>,
 }
 
 /// The run a verification is about to make, so a front end can say "run 3 of 12: vanilla on
