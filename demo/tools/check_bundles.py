@@ -17,7 +17,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUNDLES = os.path.join(os.path.dirname(HERE), "bundles")
 
-TOP = {"schema_version", "title", "author", "created_at", "hypothesis", "description", "method",
+TOP = {"schema_version", "title", "author", "created_at", "hypothesis", "description", "method", "family",
        "files", "logs", "source_ref", "parent", "claims", "posts"}
 REQUIRED = {"schema_version", "title", "author", "created_at", "hypothesis", "description", "method"}
 CLAIM = {"task", "split", "pgr", "pgr_se", "weak_acc", "ceiling_acc", "student_acc", "seeds", "per_seed"}

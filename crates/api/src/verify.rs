@@ -10,6 +10,7 @@ use std::time::Instant;
 use aar_domain::{AblatedTeacher, Ablation, StudentMethod, SubmissionId, Vanilla};
 use aar_engine::{CancelToken, ProgressSink, TaskData};
 use aar_review_schemas::bundle::Claim;
+use aar_review_schemas::method::MethodErrorKind;
 use aar_review_schemas::run::{MethodRecord, RunReport};
 use aar_review_schemas::verification::{
     PREREGISTERED_SEEDS, RunRef, RunRole, VERIFICATION_SCHEMA_VERSION, VerificationReport,
@@ -88,6 +89,7 @@ pub(crate) async fn verify(
         Arc::new(aar_engine::references::Layered { folder: runs::reference_folder(), ..Default::default() });
     let mut made: Vec<(RunRole, RunReport)> = Vec::with_capacity(plan.len());
     let mut stop = None;
+    let mut ablation_refusals = Vec::new();
     let total = plan.len() as u32;
     for (i, step) in plan.iter().enumerate() {
         let info = VerifyStep {
@@ -111,6 +113,23 @@ pub(crate) async fn verify(
             runs::execute(run_plan, method, record, sink, cancel.clone(), clock.clone()).await?;
         match outcome {
             Ok(report) => made.push((step.role, report)),
+            // A method that cannot train on ablated labels (every weight 0, a runtime error on
+            // labels it was never meant to see) shows that it needs the teacher: evidence for
+            // `teacher_ablation`, not a sandbox breach.
+            Err(aar_engine::EngineError::Method { source, .. })
+                if matches!(step.role, RunRole::ShuffledTeacher | RunRole::UniformTeacher)
+                    && matches!(
+                        source.kind,
+                        MethodErrorKind::BadOutput { .. } | MethodErrorKind::Runtime
+                    ) =>
+            {
+                let what = if step.role == RunRole::ShuffledTeacher { "shuffled" } else { "uniform" };
+                ablation_refusals.push(format!(
+                    "The method refused the {what}-teacher run on {}: {}",
+                    info.task,
+                    methods::method_failure(*source).message
+                ));
+            }
             // The method itself stopped: that is a finding, and the report says so.
             Err(aar_engine::EngineError::Method { source, .. }) => {
                 let run = format!(
@@ -162,6 +181,7 @@ pub(crate) async fn verify(
         primary: primary_evidence,
         others,
         negative_control,
+        ablation_refusals,
     };
     let checks = aar_checks::run_all(&evidence);
     let suggestion = aar_checks::suggest(&checks);

@@ -118,9 +118,13 @@ pub fn check(claim: Option<&Claim>) -> CheckResult {
         let matches_mean = off_mean.abs() <= rounding + 1e-12;
         let matches_of_means = of_means.is_some_and(|p| {
             let accs: Vec<f64> = claim.per_seed.iter().filter_map(|s| s.student_acc).collect();
-            let accs_rounding = half_unit_of(&accs);
-            let gap = claim.ceiling_acc.unwrap_or(1.0) - claim.weak_acc.unwrap_or(0.0);
-            (claim.pgr - p).abs() <= half_unit(claim.pgr) + accs_rounding / gap + 1e-12
+            let (w, c) = (claim.weak_acc.unwrap_or(0.0), claim.ceiling_acc.unwrap_or(1.0));
+            let gap = c - w;
+            // First-order propagation of every input's rounding through (s − w) / (c − w):
+            // ∂/∂s = 1/gap, ∂/∂w = −(1 − p)/gap, ∂/∂c = −p/gap. A small gap (wine) magnifies it.
+            let tolerance =
+                (half_unit_of(&accs) + (1.0 - p).abs() * half_unit(w) + p.abs() * half_unit(c)) / gap;
+            (claim.pgr - p).abs() <= half_unit(claim.pgr) + tolerance + 1e-12
         });
         // Without the per-seed accuracies only the mean of the per-seed PGRs is computable; the
         // PGR-of-means convention differs from it by far less than the seed spread.
@@ -160,22 +164,30 @@ pub fn check(claim: Option<&Claim>) -> CheckResult {
     // 3. The SE against the per-seed spread. Two conventions are honest: the SD of the per-seed
     //    PGRs over √k, and the AAR system's SE of the student accuracy over the gap (what the
     //    engine reports); the lower of the two is the floor when the per-seed accuracies are given.
+    //    Each floor comes with the slack the rounding of its inputs allows: rounding every value
+    //    by ≤ h moves an SD by at most h·√(k/(k−1)); on the accuracy side the rounded gap adds
+    //    its own relative error.
+    let k = per_seed.len() as f64;
+    let spread = |h: f64| h * (k / (k - 1.0)).sqrt() / k.sqrt();
+    let pgr_convention = stats::seed_se(&per_seed).map(|se| (se, spread(half_unit_of(&per_seed))));
     let acc_convention = match (claim.weak_acc, claim.ceiling_acc) {
         (Some(w), Some(c)) if c > w && claim.per_seed.iter().all(|s| s.student_acc.is_some()) => {
             let accs: Vec<f64> = claim.per_seed.iter().filter_map(|s| s.student_acc).collect();
-            stats::seed_se(&accs).map(|se| se / (c - w))
+            let gap = c - w;
+            let gap_rounding = half_unit(w) + half_unit(c);
+            stats::seed_se(&accs).map(|se| {
+                let value = se / gap;
+                (value, spread(half_unit_of(&accs)) / gap + value * gap_rounding / gap)
+            })
         }
         _ => None,
     };
-    let floor = match (stats::seed_se(&per_seed), acc_convention) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    };
-    if let (Some(se), Some(spread_se)) = (claim.pgr_se, floor.filter(|_| per_seed.len() >= 2)) {
-        let k = per_seed.len() as f64;
-        // Rounding every value by ≤ h moves the SD by at most h·√(k/(k−1)).
+    let floor = [pgr_convention, acc_convention]
+        .into_iter()
+        .flatten()
+        .min_by(|a, b| (a.0 - a.1).total_cmp(&(b.0 - b.1)));
+    if let (Some(se), Some((spread_se, slack))) = (claim.pgr_se, floor.filter(|_| per_seed.len() >= 2)) {
         let h = half_unit_of(&per_seed);
-        let slack = h * (k / (k - 1.0)).sqrt() / k.sqrt();
         let lowest = (spread_se - slack).max(0.0);
         figures.push(Figure { label: "claimed SE".to_owned(), value: se, unit: Unit::Pgr, ci95: None });
         figures.push(Figure {

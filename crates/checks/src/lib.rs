@@ -40,6 +40,9 @@ pub struct Evidence<'a> {
     pub others: Vec<PackEvidence<'a>>,
     /// The negative-control pack, if one was run.
     pub negative_control: Option<PackEvidence<'a>>,
+    /// Ablation runs the method refused to finish, one sentence each naming the run and why
+    /// (their `PackEvidence` field is then `None`).
+    pub ablation_refusals: Vec<String>,
 }
 
 /// The runs made on one pack.
@@ -486,6 +489,7 @@ pub(crate) mod fixtures {
                     shuffled: None,
                     uniform: None,
                 }),
+                ablation_refusals: Vec::new(),
             }
         }
     }

@@ -7,7 +7,9 @@
 //! answer" when only uniform labels hurt, "ignores the teacher" when neither does), unless the MDE
 //! exceeds half of (method accuracy − chance), which is inconclusive. Unsupervised family: no drop
 //! passes, a drop warns (declared unsupervised, yet reacts to the teacher). No shuffled run: not
-//! applicable.
+//! applicable. An ablation run the method refused to finish (every weight 0, a runtime error on
+//! labels it was never meant to see) is itself dependence on the teacher: with the shuffled run
+//! refused, a teacher method passes and an unsupervised one warns; either way it is noted.
 
 use aar_review_schemas::bundle::MethodFamily;
 use aar_review_schemas::verification::{CheckId, CheckResult, CheckStatus, Figure, SeedEvidence, Unit};
@@ -19,11 +21,26 @@ pub fn check(e: &Evidence) -> CheckResult {
     let pe = &e.primary;
     let family = e.manifest.family;
     let Some(shuffled_run) = pe.shuffled else {
-        return result(
-            CheckId::TeacherAblation,
-            CheckStatus::NotApplicable,
-            "No shuffled-teacher run was made: teacher dependence is untested.".to_owned(),
-        );
+        let Some(refusal) = e.ablation_refusals.iter().find(|r| r.contains("shuffled")) else {
+            return result(
+                CheckId::TeacherAblation,
+                CheckStatus::NotApplicable,
+                "No shuffled-teacher run was made: teacher dependence is untested.".to_owned(),
+            );
+        };
+        let (status, summary) = match family {
+            MethodFamily::Teacher => (
+                CheckStatus::Pass,
+                "The method cannot train on shuffled teacher labels: it depends on the teacher.",
+            ),
+            MethodFamily::Unsupervised => (
+                CheckStatus::Warn,
+                "Declared unsupervised, yet the method cannot train on shuffled teacher labels.",
+            ),
+        };
+        let mut r = result(CheckId::TeacherAblation, status, summary.to_owned());
+        r.notes = vec![refusal.clone()];
+        return r;
     };
     let Some(shuffled) = Paired::of_runs(pe.method, shuffled_run, pe.pack, Metric::StudentAccuracy) else {
         return result(
@@ -184,6 +201,7 @@ pub fn check(e: &Evidence) -> CheckResult {
         notes.push("No uniform-label run: the 'most common answer' pattern cannot be told apart.".to_owned());
     }
     r.notes = notes;
+    r.notes.extend(e.ablation_refusals.iter().cloned());
     r
 }
 
@@ -273,5 +291,23 @@ mod tests {
         let mut s = Scenario::honest(150, 150);
         s.shuffled = None;
         assert_eq!(check(&s.evidence()).status, CheckStatus::NotApplicable);
+    }
+
+    #[test]
+    fn a_refused_ablation_run_is_evidence_of_teacher_dependence() {
+        let mut s = Scenario::honest(150, 150);
+        s.shuffled = None;
+        s.uniform = None;
+        let refusal = "The method refused the shuffled-teacher run on digits: bad weights: every weight is 0"
+            .to_owned();
+        let mut e = s.evidence();
+        e.ablation_refusals = vec![refusal.clone()];
+        let r = check(&e);
+        assert_eq!(r.status, CheckStatus::Pass, "{r:#?}");
+        assert_eq!(r.notes, vec![refusal.clone()]);
+        s.manifest.family = MethodFamily::Unsupervised;
+        let mut e = s.evidence();
+        e.ablation_refusals = vec![refusal];
+        assert_eq!(check(&e).status, CheckStatus::Warn);
     }
 }

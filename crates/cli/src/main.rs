@@ -148,9 +148,9 @@ enum Command {
         /// Print the verification report as JSON (review-schemas/schemas/verification-report.schema.json)
         #[arg(long)]
         json: bool,
-        /// Also write the report to FILE: `.html` (self-contained) or `.md`
+        /// Also write the report to FILE: `.html` (self-contained) or `.md` (repeatable)
         #[arg(long, value_name = "FILE")]
-        report: Option<PathBuf>,
+        report: Vec<PathBuf>,
     },
     /// Compare two stored runs seed by seed: a method against a baseline (e.g. vanilla) on the
     /// same pack, split and seeds, with a paired t-test on the PGR differences
@@ -352,7 +352,8 @@ async fn dispatch(api: &Api, command: Command) -> Result<(), ApiError> {
             render::emit(json, &report, |r| render::run_report(&summary, r))
         }
         Command::Verify { id, task, seeds, device, quick, json, report } => {
-            let format = report.as_deref().map(render::ReportFormat::of).transpose()?;
+            let formats =
+                report.iter().map(|path| render::ReportFormat::of(path)).collect::<Result<Vec<_>, _>>()?;
             let request = aar_api::dto::VerifyRequest {
                 task,
                 seeds: Some(seeds),
@@ -376,7 +377,7 @@ async fn dispatch(api: &Api, command: Command) -> Result<(), ApiError> {
             interrupt.abort();
             bar.finish();
             let detail = result?;
-            if let (Some(path), Some(format)) = (&report, format) {
+            for (path, format) in report.iter().zip(formats) {
                 render::write_report(path, format, &detail.report)?;
             }
             render::emit(json, &detail.report, |_| render::verification(&detail))

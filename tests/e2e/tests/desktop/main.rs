@@ -109,6 +109,7 @@ async fn exercise(client: &Client, db: &Path) {
     import_reports_errors_and_results(client).await;
     rerun_from_the_runs_view(client, db).await;
     rerun_a_submission_from_its_page(client, db).await;
+    verify_a_submission_from_its_page(client).await;
 }
 
 /// A fresh database gets the demo corpus on the first start.
@@ -156,10 +157,12 @@ async fn filter_and_open_logconf_v2(client: &Client) -> fantoccini::elements::El
         (text(client, "[data-testid=detail-title]").await? == LOGCONF_V2).then_some(())
     })
     .await;
+    // The claimed digits PGR, as the demo's generator wrote it (demo/tools/regenerate_claims.py).
+    let pgr = format!("{:.3}", demo_claim("logconf-v2-balanced", "digits"));
     let claims = text(client, "[data-testid=claims-table]").await.unwrap_or_default();
     assert!(
-        claims.contains("digits") && claims.contains("0.436"),
-        "the Overview should list the claims, shows {claims:?}"
+        claims.contains("digits") && claims.contains(&pgr),
+        "the Overview should list the claims (digits {pgr}), shows {claims:?}"
     );
 
     filter
@@ -353,7 +356,7 @@ async fn rerun_a_submission_from_its_page(client: &Client, db: &Path) {
     .await;
     let short_id = text(client, "[data-testid=copy-id]").await.expect("the detail shows the submission's id");
 
-    // R (Shift+r) opens the re-run dialog, defaulting to the first claimed pack (digits).
+    // R (Shift+r) opens the re-run dialog, defaulting to the first claimed pack (latent-5k).
     press(client, "R").await;
     let task = wait_for("R to open the re-run dialog with the packs loaded", STEP, async || {
         let select = client.find(Locator::Css("[data-testid=rerun-task]")).await.ok()?;
@@ -361,7 +364,11 @@ async fn rerun_a_submission_from_its_page(client: &Client, db: &Path) {
     })
     .await;
     let default_task = task.prop("value").await.ok().flatten();
-    assert_eq!(default_task.as_deref(), Some("digits"), "the dialog should start on the first claimed pack");
+    assert_eq!(
+        default_task.as_deref(),
+        Some("latent-5k"),
+        "the dialog should start on the first claimed pack"
+    );
     client
         .find(Locator::Css("[data-testid=rerun-device]"))
         .await
@@ -396,13 +403,17 @@ async fn rerun_a_submission_from_its_page(client: &Client, db: &Path) {
             ))
         })
         .await;
+    let claim = demo_claim("vanilla-soft-labels", "latent-5k");
     assert_eq!(
         claimed.parse::<f64>().ok(),
-        Some(0.24),
-        "next to it, the claimed digits PGR, not {claimed:?}"
+        Some(claim),
+        "next to it, the claimed latent-5k PGR, not {claimed:?}"
     );
     let row = text(client, "[data-testid=rerun-row]").await.unwrap_or_default();
-    assert!(row.contains("digits") && row.contains("0.240"), "the row shows task and claim, shows {row:?}");
+    assert!(
+        row.contains("latent-5k") && row.contains(&format!("{claim:.3}")),
+        "the row shows task and claim, shows {row:?}"
+    );
 
     let stored = std::process::Command::new(cli_binary())
         .arg("--db")
@@ -420,10 +431,10 @@ async fn rerun_a_submission_from_its_page(client: &Client, db: &Path) {
         .unwrap_or_else(|| panic!("the run {run_id} shown on the page is stored: {runs}"));
     let submission = run["submissionId"].as_str().expect("the run is linked to its submission");
     assert!(submission.starts_with(short_id.trim()), "linked to {submission}, not to the page's {short_id}");
-    assert_eq!(run["task"], "digits");
+    assert_eq!(run["task"], "latent-5k");
     assert_eq!(run["seeds"], serde_json::json!([42]));
     assert_eq!(run["method"], VANILLA, "the submission's own method ran, by its title");
-    let pgr = run["pgr"].as_f64().expect("a defined PGR on digits");
+    let pgr = run["pgr"].as_f64().expect("a defined PGR on latent-5k");
     assert_eq!(
         reproduced.parse::<f64>().ok(),
         Some(pgr),
@@ -445,6 +456,50 @@ async fn rerun_a_submission_from_its_page(client: &Client, db: &Path) {
     write_png(&root.join("tests/e2e/artifacts"), "rerun.png", &png);
     if std::env::var_os("AAR_E2E_SCREENSHOT_TO_DOCS").is_some_and(|v| v == "1") {
         write_png(&root.join("docs"), "rerun.png", &png);
+    }
+}
+
+/// The PGR a demo bundle claims on `task`, as `demo/tools/regenerate_claims.py` wrote it.
+fn demo_claim(bundle: &str, task: &str) -> f64 {
+    let path = repo_root().join("demo/bundles").join(bundle).join("submission.json");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("the demo bundle is in the repository"))
+            .expect("the manifest is JSON");
+    let claim = manifest["claims"].as_array().and_then(|c| c.iter().find(|c| c["task"] == task));
+    claim.and_then(|c| c["pgr"].as_f64()).unwrap_or_else(|| panic!("{bundle} claims {task}"))
+}
+
+/// V (Shift+v) on the vanilla baseline's page: a quick verification on the CPU runs in the
+/// background, and its report (the suggested vote and all nine checks) appears under the claims.
+async fn verify_a_submission_from_its_page(client: &Client) {
+    press(client, "V").await;
+    wait_for("V to open the verify dialog with the packs loaded", STEP, async || {
+        let select = client.find(Locator::Css("[data-testid=verify-task]")).await.ok()?;
+        select.is_enabled().await.ok()?.then_some(())
+    })
+    .await;
+    client
+        .find(Locator::Css("[data-testid=verify-device]"))
+        .await
+        .expect("a device choice")
+        .select_by_value("cpu")
+        .await
+        .expect("cpu is a device choice");
+    click(client, "[data-testid=verify-quick]").await;
+    click(client, "[data-testid=verify-start]").await;
+    let vote = wait_for("the verification report on the page", RERUN, async || {
+        text(client, "[data-testid=verification-vote]").await
+    })
+    .await;
+    assert!(vote.contains("Verified") || vote.contains("human"), "the report leads with the vote: {vote:?}");
+    let rows = texts(client, "[data-testid=check-row]").await;
+    assert_eq!(rows.len(), 9, "one row per check: {rows:?}");
+
+    let png = screenshot(client).await;
+    let root = repo_root();
+    write_png(&root.join("tests/e2e/artifacts"), "verification.png", &png);
+    if std::env::var_os("AAR_E2E_SCREENSHOT_TO_DOCS").is_some_and(|v| v == "1") {
+        write_png(&root.join("docs"), "verification.png", &png);
     }
 }
 
