@@ -46,7 +46,7 @@ async fn a_demo_submission_is_verified_with_every_check_and_stored_with_its_runs
 
     assert_eq!(report.checks.iter().map(|c| c.id).collect::<Vec<_>>(), CheckId::ALL);
     assert_eq!(report.submission_id, id);
-    assert_eq!(report.task, "digits", "the first claimed pack");
+    assert_eq!(report.task, "latent-5k", "the first claimed pack");
     assert_eq!(report.seeds, vec![42, 43, 44, 45, 46]);
     // The claim was made on dev with seeds 42–46, so it is replayed there first.
     let steps = steps.lock().unwrap().clone();

@@ -144,7 +144,11 @@ pub fn suggest(checks: &[CheckResult]) -> Suggestion {
     if !warned.is_empty() {
         return Suggestion {
             vote: SuggestedVote::NeedsHuman,
-            reason: format!("Nothing failed, but {} need a reviewer's judgement.", join_names(&warned)),
+            reason: format!(
+                "Nothing failed, but {} {} a reviewer's judgement.",
+                join_names(&warned),
+                if warned.len() == 1 { "needs" } else { "need" }
+            ),
         };
     }
     let passed = with(CheckStatus::Pass);

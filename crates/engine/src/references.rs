@@ -124,7 +124,11 @@ impl ReferenceCache for FolderReferences {
     fn put(&self, key: &ReferenceKey, models: &ReferenceModels) {
         // Best effort: a cache that cannot be written is a cache that misses.
         let _ = std::fs::create_dir_all(&self.dir).and_then(|()| {
-            let unique = format!("{}.{}.tmp", key.as_str(), std::process::id());
+            // Unique per process and per write: two runs of one process may store the same key
+            // at once (a verification's parallel tests do), and must not share a temporary file.
+            static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let unique = format!("{}.{}.{n}.tmp", key.as_str(), std::process::id());
             let tmp = self.dir.join(unique);
             std::fs::write(&tmp, serde_json::to_vec(models).expect("reference models serialise"))?;
             std::fs::rename(&tmp, self.path(key)).inspect_err(|_| drop(std::fs::remove_file(&tmp)))

@@ -37,6 +37,8 @@ impl Workspace {
     fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::cargo_bin("aar-review").unwrap();
         cmd.env("AAR_REVIEW_DB", self.path("review.db"))
+            // Each workspace keeps its own teachers and ceilings: tests do not share a cache.
+            .env("AAR_REVIEW_REFERENCES", self.path("references"))
             .env("AAR_REVIEW_USER", "tester")
             .env("NO_COLOR", "1")
             .args(args);
@@ -595,10 +597,16 @@ fn run_trains_reports_and_stores_a_reproducible_run() {
             .clone()
             .as_array()
             .map(|seeds| {
-                // Timings differ between runs; everything else must repeat exactly.
+                // Timings differ between runs, and the second reuses the first's teacher and
+                // ceiling; everything else must repeat exactly.
                 let mut seeds = seeds.clone();
                 for (s, t) in seeds.iter_mut().zip(again["per_seed"].as_array().unwrap()) {
+                    assert_eq!(
+                        (&s["references_cached"], &t["references_cached"]),
+                        (&Value::Bool(false), &Value::Bool(true))
+                    );
                     s["seconds"] = t["seconds"].clone();
+                    s["references_cached"] = t["references_cached"].clone();
                 }
                 Value::Array(seeds)
             })

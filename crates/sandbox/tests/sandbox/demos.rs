@@ -10,7 +10,11 @@ fn sources() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files: Vec<PathBuf> = Vec::new();
     for entry in std::fs::read_dir(root.join("../../demo/bundles")).unwrap() {
-        files.push(entry.unwrap().path().join("method.rhai"));
+        let path = entry.unwrap().path();
+        // The planted probe for gold labels is refused by design (tested below).
+        if !path.ends_with(PROBE) {
+            files.push(path.join("method.rhai"));
+        }
     }
     for entry in std::fs::read_dir(root.join("../../methods")).unwrap() {
         let path = entry.unwrap().path();
@@ -45,6 +49,22 @@ fn every_demo_method_compiles_configures_and_returns_valid_targets() {
         assert!(log.incidents.is_empty(), "{path}: {:?}", log.incidents);
         assert!(log.reads.contains_key("ctx.teacher") || log.reads.contains_key("ctx.student"), "{path}");
     }
+}
+
+/// The demo's planted label probe (demo/README.md, answer key 5).
+const PROBE: &str = "label-probe";
+
+#[test]
+fn the_demo_label_probe_is_stopped_at_its_read_of_ctx_gold_and_recorded() {
+    let source = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo/bundles").join(PROBE).join("method.rhai"),
+    )
+    .unwrap();
+    let mut method = method(&source);
+    let err = method.targets(&Data::new().ctx(0, 20)).unwrap_err();
+    assert!(err.to_string().contains("ctx has no `ctx.gold`"), "{err}");
+    assert_eq!(err.position.map(|p| p.line), Some(7), "{err}");
+    assert_eq!(method.access_log().incidents.len(), 1, "{:?}", method.access_log().incidents);
 }
 
 #[test]
