@@ -294,6 +294,58 @@ impl Api {
         self.verify(id, request, sinks, active.token.clone()).await
     }
 
+    /// Verifies every submission in `ids` (every re-runnable one when empty), one after another,
+    /// each stored as usual; then corrects their `significance` p-values across the batch (Holm
+    /// and Benjamini–Hochberg). A cancel stops the batch; the verifications finished before stay.
+    pub async fn verify_batch(
+        &self,
+        ids: &[String],
+        request: VerifyRequest,
+        sinks: &mut verify::StepSinks<'_>,
+        cancel: CancelToken,
+    ) -> ApiResult<BatchVerification> {
+        let ids: Vec<String> = if ids.is_empty() {
+            self.list(&ListQuery::default())
+                .await?
+                .into_iter()
+                .filter(|s| s.rerunnable)
+                .map(|s| s.id)
+                .collect()
+        } else {
+            ids.to_vec()
+        };
+        let mut details = Vec::with_capacity(ids.len());
+        for id in &ids {
+            details.push(self.verify(id, request.clone(), sinks, cancel.clone()).await?);
+        }
+        let reports: Vec<&aar_review_schemas::verification::VerificationReport> =
+            details.iter().map(|d| &d.report).collect();
+        let corrected = aar_checks::corrected(&reports);
+        let rows = details
+            .iter()
+            .zip(corrected)
+            .map(|(d, c)| BatchRow {
+                short_id: d.report.submission_id[..12].to_owned(),
+                submission_id: d.report.submission_id.clone(),
+                title: d.report.title.clone(),
+                verification_id: d.id.clone(),
+                vote: d.report.suggestion.vote,
+                failed: d
+                    .report
+                    .checks
+                    .iter()
+                    .filter(|c| c.status == aar_review_schemas::verification::CheckStatus::Fail)
+                    .map(|c| c.id)
+                    .collect(),
+                delta_pgr: c.delta_pgr,
+                p: c.p,
+                p_holm: c.holm,
+                p_bh: c.bh,
+            })
+            .collect();
+        Ok(BatchVerification { rows })
+    }
+
     /// A submission's verifications, newest first.
     pub async fn verifications(&self, id: &str) -> ApiResult<Vec<VerificationDetail>> {
         let id = self.resolve(id).await?;
@@ -438,6 +490,7 @@ pub fn typescript_bindings() -> String {
     collect.visit::<VerifyStep>();
     collect.visit::<VerificationDetail>();
     collect.visit::<VerifyProgress>();
+    collect.visit::<BatchVerification>();
     let mut decls = collect.decls;
     decls.sort();
     let decls = decls.into_iter().map(|(_, decl)| decl);

@@ -161,3 +161,27 @@ async fn the_claim_flags_lists_show_come_from_the_checks() {
         wine.flags[0]
     );
 }
+
+#[tokio::test]
+async fn a_batch_corrects_significance_across_its_submissions() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open(&dir).await;
+    api.import_demo().await.unwrap();
+    let ids = vec![demo_id(&api, "Vanilla baseline").await, demo_id(&api, "logconf v2: hardening").await];
+    let mut sinks = |_: &VerifyStep| -> Box<dyn aar_api::ProgressSink + Send> {
+        Box::new(ProgressForwarder::new(|_: RunProgress| {}))
+    };
+    let quick = VerifyRequest { quick: Some(true), ..request() };
+    let batch = api.verify_batch(&ids, quick, &mut sinks, aar_api::CancelToken::new()).await.unwrap();
+    assert_eq!(batch.rows.iter().map(|r| r.submission_id.clone()).collect::<Vec<_>>(), ids);
+    for row in &batch.rows {
+        let (p, holm, bh) = (row.p.unwrap(), row.p_holm.unwrap(), row.p_bh.unwrap());
+        assert!(holm >= p && bh >= p && holm >= bh - 1e-12, "{row:?}");
+        assert!(row.delta_pgr.is_some());
+        // Each verification is stored as usual.
+        assert_eq!(api.verifications(&row.submission_id).await.unwrap()[0].id, row.verification_id);
+    }
+    // With two p-values, Holm doubles the smaller one.
+    let smallest = batch.rows.iter().min_by(|a, b| a.p.unwrap().total_cmp(&b.p.unwrap())).unwrap();
+    assert!((smallest.p_holm.unwrap() - (2.0 * smallest.p.unwrap()).min(1.0)).abs() < 1e-12);
+}

@@ -5,6 +5,39 @@
 //! the top). Both return adjusted p-values in the input's order, capped at 1; a missing p-value
 //! stays missing and does not count towards m.
 
+use aar_review_schemas::verification::{CheckId, VerificationReport};
+
+/// One submission's significance across a batch: raw, Holm and Benjamini–Hochberg.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Corrected {
+    /// The mean paired PGR difference against vanilla.
+    pub delta_pgr: Option<f64>,
+    pub p: Option<f64>,
+    pub holm: Option<f64>,
+    pub bh: Option<f64>,
+}
+
+/// The `significance` p-values of a batch of verifications, corrected across the batch (in the
+/// reports' order). A report without a significance p (a stopped verification) stays out of m.
+pub fn corrected(reports: &[&VerificationReport]) -> Vec<Corrected> {
+    let significance =
+        |r: &VerificationReport| r.checks.iter().find(|c| c.id == CheckId::Significance).cloned();
+    let checks: Vec<_> = reports.iter().map(|r| significance(r)).collect();
+    let p: Vec<Option<f64>> =
+        checks.iter().map(|c| c.as_ref().and_then(crate::significance::decision_p)).collect();
+    let (holm, bh) = (holm(&p), benjamini_hochberg(&p));
+    checks
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Corrected {
+            delta_pgr: c.as_ref().and_then(crate::significance::delta_pgr),
+            p: p[i],
+            holm: holm[i],
+            bh: bh[i],
+        })
+        .collect()
+}
+
 /// Holm-adjusted p-values (reject at level α where the adjusted p ≤ α).
 pub fn holm(p: &[Option<f64>]) -> Vec<Option<f64>> {
     let order = ascending(p);
@@ -78,5 +111,61 @@ mod tests {
         assert!(holm(&[]).is_empty());
         // Capped at 1.
         assert_eq!(holm(&[Some(0.6), Some(0.7)]), vec![Some(1.0), Some(1.0)]);
+    }
+
+    fn report(p: Option<f64>) -> VerificationReport {
+        use aar_review_schemas::verification::*;
+        let mut significance = crate::result(CheckId::Significance, CheckStatus::Warn, String::new());
+        if let Some(p) = p {
+            significance.figures = vec![
+                Figure {
+                    label: crate::significance::DELTA_LABEL.into(),
+                    value: 0.05,
+                    unit: Unit::Pgr,
+                    ci95: None,
+                },
+                Figure {
+                    label: crate::significance::DECISION_LABEL.into(),
+                    value: p,
+                    unit: Unit::PValue,
+                    ci95: None,
+                },
+            ];
+        }
+        VerificationReport {
+            schema_version: VERIFICATION_SCHEMA_VERSION,
+            submission_id: String::new(),
+            title: String::new(),
+            method_sha256: None,
+            family: Default::default(),
+            seeds: vec![],
+            task: String::new(),
+            eval_split: aar_review_schemas::vocab::EvalSplit::Private,
+            device: aar_review_schemas::run::DeviceRecord {
+                requested: Default::default(),
+                backend: aar_review_schemas::vocab::Backend::Flex,
+                adapter: String::new(),
+            },
+            engine_version: String::new(),
+            suggestion: crate::suggest(&[]),
+            checks: vec![significance],
+            runs: vec![],
+            started_at: String::new(),
+            finished_at: String::new(),
+            total_seconds: 0.0,
+        }
+    }
+
+    #[test]
+    fn a_batch_is_corrected_over_the_reports_that_have_a_p_value() {
+        let reports = [report(Some(0.01)), report(None), report(Some(0.04)), report(Some(0.03))];
+        let refs: Vec<&VerificationReport> = reports.iter().collect();
+        let c = corrected(&refs);
+        let close = |a: Option<f64>, b: f64| (a.unwrap() - b).abs() < 1e-12;
+        // m = 3: Holm 0.03, 0.06, 0.06; BH 0.03, 0.04, 0.04.
+        assert!(close(c[0].holm, 0.03) && close(c[2].holm, 0.06) && close(c[3].holm, 0.06), "{c:?}");
+        assert!(close(c[0].bh, 0.03) && close(c[2].bh, 0.04) && close(c[3].bh, 0.04), "{c:?}");
+        assert_eq!((c[1].p, c[1].holm, c[1].bh), (None, None, None));
+        assert_eq!(c[0].delta_pgr, Some(0.05));
     }
 }

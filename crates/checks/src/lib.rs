@@ -23,7 +23,7 @@ pub mod significance;
 pub mod stats;
 pub mod teacher_ablation;
 
-pub use batch::{benjamini_hochberg, holm};
+pub use batch::{Corrected, benjamini_hochberg, corrected, holm};
 
 /// Everything a verification found out about one submission.
 #[derive(Debug, Clone)]

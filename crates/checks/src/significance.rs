@@ -116,15 +116,30 @@ pub fn check(e: &Evidence) -> CheckResult {
     r
 }
 
+/// The figure holding the p-value a significance decision was made on.
+pub(crate) const DECISION_LABEL: &str = "p (decision)";
+/// The figure holding the mean paired difference in PGR.
+pub(crate) const DELTA_LABEL: &str = "Δ PGR (method − vanilla)";
+
+/// The p-value the `significance` check decided on, read back from its result.
+pub fn decision_p(check: &CheckResult) -> Option<f64> {
+    figure(check, DECISION_LABEL)
+}
+
+/// The mean paired PGR difference (method − vanilla) of the `significance` check, with its CI.
+pub fn delta_pgr(check: &CheckResult) -> Option<f64> {
+    figure(check, DELTA_LABEL)
+}
+
+fn figure(check: &CheckResult, label: &str) -> Option<f64> {
+    (check.id == CheckId::Significance).then_some(())?;
+    check.figures.iter().find(|f| f.label == label).map(|f| f.value)
+}
+
 /// The numbers of a paired PGR comparison, labelled for a report.
 pub(crate) fn figures(p: &Paired) -> Vec<Figure> {
     let mut figures = vec![
-        Figure {
-            label: "Δ PGR (method − vanilla)".to_owned(),
-            value: p.mean,
-            unit: Unit::Pgr,
-            ci95: Some(p.ci95),
-        },
+        Figure { label: DELTA_LABEL.to_owned(), value: p.mean, unit: Unit::Pgr, ci95: Some(p.ci95) },
         Figure {
             label: "method PGR (mean of seeds)".to_owned(),
             value: p.a.iter().sum::<f64>() / p.a.len() as f64,
@@ -139,7 +154,7 @@ pub(crate) fn figures(p: &Paired) -> Vec<Figure> {
         },
     ];
     if let Some(v) = p.p {
-        figures.push(Figure { label: "p (decision)".to_owned(), value: v, unit: Unit::PValue, ci95: None });
+        figures.push(Figure { label: DECISION_LABEL.to_owned(), value: v, unit: Unit::PValue, ci95: None });
     }
     if let Some(v) = p.p_t {
         figures.push(Figure { label: "p (paired t)".to_owned(), value: v, unit: Unit::PValue, ci95: None });

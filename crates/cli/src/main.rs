@@ -132,7 +132,12 @@ enum Command {
     /// check; the report is stored and printed
     Verify {
         /// Submission id (or a unique prefix)
-        id: String,
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        id: Option<String>,
+        /// Verify every re-runnable submission, and correct the significance p-values across the
+        /// batch (Holm, Benjamini-Hochberg)
+        #[arg(long, conflicts_with = "report")]
+        all: bool,
         /// The pack to verify on [default: the first claimed pack this install has]
         #[arg(long)]
         task: Option<String>,
@@ -351,7 +356,7 @@ async fn dispatch(api: &Api, command: Command) -> Result<(), ApiError> {
             let (summary, report) = result?;
             render::emit(json, &report, |r| render::run_report(&summary, r))
         }
-        Command::Verify { id, task, seeds, device, quick, json, report } => {
+        Command::Verify { id, all, task, seeds, device, quick, json, report } => {
             let formats =
                 report.iter().map(|path| render::ReportFormat::of(path)).collect::<Result<Vec<_>, _>>()?;
             let request = aar_api::dto::VerifyRequest {
@@ -373,6 +378,14 @@ async fn dispatch(api: &Api, command: Command) -> Result<(), ApiError> {
                 step_bar.start_step(step);
                 Box::new(step_bar.clone())
             };
+            if all {
+                let result = api.verify_batch(&[], request, &mut sinks, cancel).await;
+                interrupt.abort();
+                bar.finish();
+                let batch = result?;
+                return render::emit(json, &batch, render::batch);
+            }
+            let id = id.expect("clap requires an id without --all");
             let result = api.verify(&id, request, &mut sinks, cancel).await;
             interrupt.abort();
             bar.finish();

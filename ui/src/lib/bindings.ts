@@ -52,6 +52,23 @@ detail: string, };
 
 export type Backend = "flex" | "wgpu";
 
+export type BatchRow = { submissionId: string, shortId: string, title: string, 
+/**
+ * The stored verification.
+ */
+verificationId: string, vote: SuggestedVote, failed: Array<CheckId>, 
+/**
+ * Mean paired PGR difference against vanilla (the `significance` check).
+ */
+deltaPgr: number | null, 
+/**
+ * The raw p-value `significance` decided on, then Holm's and Benjamini–Hochberg's across the
+ * batch.
+ */
+p: number | null, pHolm: number | null, pBh: number | null, };
+
+export type BatchVerification = { rows: Array<BatchRow>, };
+
 export type CheckId = "reproduction" | "teacher_ablation" | "significance" | "generalisation" | "seeds" | "dev_vs_private" | "sandbox" | "claim_consistency" | "negative_control";
 
 export type CheckResult = { id: CheckId, status: CheckStatus, 

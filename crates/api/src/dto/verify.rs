@@ -71,3 +71,30 @@ pub struct VerificationState {
     pub task: String,
     pub finished_at: String,
 }
+
+/// A batch of verifications, with each submission's significance corrected across the batch: the
+/// best of many noisy submissions looks better than it is.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchVerification {
+    pub rows: Vec<BatchRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchRow {
+    pub submission_id: String,
+    pub short_id: String,
+    pub title: String,
+    /// The stored verification.
+    pub verification_id: String,
+    pub vote: SuggestedVote,
+    pub failed: Vec<CheckId>,
+    /// Mean paired PGR difference against vanilla (the `significance` check).
+    pub delta_pgr: Option<f64>,
+    /// The raw p-value `significance` decided on, then Holm's and Benjamini–Hochberg's across the
+    /// batch.
+    pub p: Option<f64>,
+    pub p_holm: Option<f64>,
+    pub p_bh: Option<f64>,
+}

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use aar_api::dto::VerificationDetail;
+use aar_api::dto::{BatchVerification, VerificationDetail};
 use aar_api::{ApiError, ErrorCode};
 use aar_review_schemas::verification::{CheckStatus, SuggestedVote, VerificationReport};
 
@@ -76,4 +76,36 @@ pub fn verification(d: &VerificationDetail) -> String {
     out.push_str(&t.to_string());
     out.push('\n');
     out
+}
+
+/// A batch: each submission's vote and failed checks, and its gain over vanilla with the p-value
+/// raw and corrected across the batch.
+pub fn batch(b: &BatchVerification) -> String {
+    let p = |v: Option<f64>| {
+        v.map_or("-".to_owned(), |v| if v < 1e-4 { "<0.0001".to_owned() } else { format!("{v:.4}") })
+    };
+    let mut t = table();
+    t.set_header(["ID", "VOTE", "FAILED", "Δ PGR", "p", "p HOLM", "p BH", "TITLE"]);
+    for r in &b.rows {
+        let vote = match r.vote {
+            SuggestedVote::Verified => styled(ADDED, "+1"),
+            SuggestedVote::Refuted => styled(REMOVED, "-1"),
+            SuggestedVote::NeedsHuman => styled(WARN, "?"),
+        };
+        t.add_row([
+            r.short_id.clone(),
+            vote,
+            r.failed.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
+            r.delta_pgr.map_or("-".to_owned(), |d| format!("{d:+.3}")),
+            p(r.p),
+            p(r.p_holm),
+            p(r.p_bh),
+            r.title.clone(),
+        ]);
+    }
+    format!(
+        "{t}\n{} submissions verified. Holm controls the chance of any false gain across the batch; \
+         Benjamini-Hochberg the share of false gains among those called significant.\n",
+        b.rows.len()
+    )
 }
