@@ -8,7 +8,7 @@
 //! exceeds [`MAX_MDE`] PGR: inconclusive. No negative-control pack: not applicable.
 
 use aar_review_schemas::bundle::MethodFamily;
-use aar_review_schemas::verification::{CheckId, CheckResult, CheckStatus, Figure, SeedEvidence, Unit};
+use aar_review_schemas::verification::{CheckId, CheckResult, CheckStatus, Figure, Unit};
 
 use crate::stats::{self, Metric, Paired, RunSummary};
 use crate::{Evidence, num, result};
@@ -118,17 +118,7 @@ pub fn check(e: &Evidence) -> CheckResult {
         figures.push(Figure { label: "p (paired)".to_owned(), value: p, unit: Unit::PValue, ci95: None });
     }
     r.figures = figures;
-    r.per_seed = paired
-        .seeds
-        .iter()
-        .zip(paired.a.iter().zip(&paired.b))
-        .map(|(seed, (a, b))| SeedEvidence {
-            seed: *seed,
-            claimed: None,
-            reproduced: Some(*a),
-            baseline: Some(*b),
-        })
-        .collect();
+    r.per_seed = paired.seed_evidence();
     if !nc.pack.negative_control {
         r.notes.push(format!("Pack {name} is not marked as a negative control in its task.json."));
     }

@@ -8,6 +8,7 @@
 use aar_domain::{PairedTest, mean, pgr, standard_error};
 use aar_review_schemas::run::RunReport;
 use aar_review_schemas::task::TaskPack;
+use aar_review_schemas::verification::SeedEvidence;
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 /// Two-sided 95% normal quantile.
@@ -238,6 +239,20 @@ pub struct Paired {
 }
 
 impl Paired {
+    /// Each seed's two values, as a report's per-seed rows (the comparison run as the baseline).
+    pub fn seed_evidence(&self) -> Vec<SeedEvidence> {
+        self.seeds
+            .iter()
+            .zip(self.a.iter().zip(&self.b))
+            .map(|(seed, (a, b))| SeedEvidence {
+                seed: *seed,
+                claimed: None,
+                reproduced: Some(*a),
+                baseline: Some(*b),
+            })
+            .collect()
+    }
+
     /// Compares `a` with `b` on the seeds both ran with a defined value, in `a`'s seed order.
     /// `None` without a common seed, an unknown split size or (for PGR) no gap.
     pub fn of_runs(a: &RunReport, b: &RunReport, pack: &TaskPack, metric: Metric) -> Option<Paired> {

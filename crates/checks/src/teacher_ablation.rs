@@ -12,7 +12,7 @@
 //! refused, a teacher method passes and an unsupervised one warns; either way it is noted.
 
 use aar_review_schemas::bundle::MethodFamily;
-use aar_review_schemas::verification::{CheckId, CheckResult, CheckStatus, Figure, SeedEvidence, Unit};
+use aar_review_schemas::verification::{CheckId, CheckResult, CheckStatus, Figure, Unit};
 
 use crate::stats::{self, Metric, Paired};
 use crate::{Evidence, num, result};
@@ -181,17 +181,7 @@ pub fn check(e: &Evidence) -> CheckResult {
         ci95: None,
     });
     r.figures = figures;
-    r.per_seed = shuffled
-        .seeds
-        .iter()
-        .zip(shuffled.a.iter().zip(&shuffled.b))
-        .map(|(seed, (a, b))| SeedEvidence {
-            seed: *seed,
-            claimed: None,
-            reproduced: Some(*a),
-            baseline: Some(*b),
-        })
-        .collect();
+    r.per_seed = shuffled.seed_evidence();
     let mut notes = vec![
         "Per-seed values are student accuracies: reproduced with the real teacher, baseline with \
         shuffled labels."
