@@ -74,15 +74,15 @@ describe("resolveKey", () => {
     expect(resolveKey({ key: "V" }, { ...queue, typing: true })).toBeNull();
     expect(resolveKey({ key: "V" }, { ...queue, overlayOpen: true })).toBeNull();
   });
-  it("cancels the shown submission's verification with Escape while it runs; u still goes back", () => {
+  it("cancels the shown submission's verification with x while it runs; Escape still goes back", () => {
     const verifying = { ...inDiff, verifying: true };
-    expect(resolveKey({ key: "Escape" }, verifying)).toEqual({ type: "cancelVerify" });
-    expect(resolveKey({ key: "Escape" }, { ...queue, verifying: true })).toEqual({ type: "cancelVerify" });
+    expect(resolveKey({ key: "x" }, verifying)).toEqual({ type: "cancelVerify" });
+    expect(resolveKey({ key: "x" }, { ...queue, verifying: true })).toEqual({ type: "cancelVerify" });
+    expect(resolveKey({ key: "x" }, inDiff)).toBeNull();
+    expect(resolveKey({ key: "Escape" }, verifying)).toEqual({ type: "queue" });
     expect(resolveKey({ key: "u" }, verifying)).toEqual({ type: "queue" });
-    expect(resolveKey({ key: "Escape" }, inDiff)).toEqual({ type: "queue" });
-    // Escape still leaves a field or closes a dialog first.
-    expect(resolveKey({ key: "Escape" }, { ...verifying, typing: true })).toEqual({ type: "blurInput" });
-    expect(resolveKey({ key: "Escape" }, { ...verifying, overlayOpen: true })).toEqual({ type: "closeOverlay" });
+    // x is text while typing in a field.
+    expect(resolveKey({ key: "x" }, { ...verifying, typing: true })).toBeNull();
   });
   it("moves through stored runs with j/k and the arrows on the Runs screen, whatever the review focus", () => {
     const runsFromDetail = { ...runs, focus: "detail" as const };

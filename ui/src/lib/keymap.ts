@@ -53,7 +53,7 @@ export interface KeyContext {
   typing: boolean;
   /** The screen shown; the review screen when left out. */
   view?: View;
-  /** The submission shown has a verification running: Escape cancels it. */
+  /** The submission shown has a verification running: x cancels it. */
   verifying?: boolean;
 }
 
@@ -147,9 +147,12 @@ function resolveReviewKey(key: string, ctx: KeyContext): Action | null {
     // Shift+v, for the same reason: a verification is a dozen runs.
     case "V":
       return { type: "verify" };
-    // While the shown submission is being verified, Escape cancels that; u still goes back.
+    // x cancels, as in the Runs view; Escape keeps meaning "back", so a habit never throws away
+    // a minute of runs.
+    case "x":
+      return ctx.verifying ? { type: "cancelVerify" } : null;
     case "Escape":
-      return ctx.verifying ? { type: "cancelVerify" } : { type: "queue" };
+      return { type: "queue" };
     case "u":
       return { type: "queue" };
     default:
@@ -191,7 +194,7 @@ export const CHEAT_SHEET: readonly { group: string; keys: readonly { keys: strin
       { keys: ["y"], does: "Copy the submission id" },
       { keys: ["R"], does: "Re-run its method (Shift+r)" },
       { keys: ["V"], does: "Verify it: a dozen runs, in the background (Shift+v)" },
-      { keys: ["Esc"], does: "Cancel its verification, while one runs" },
+      { keys: ["x"], does: "Cancel its verification, while one runs" },
     ],
   },
   {
