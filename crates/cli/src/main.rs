@@ -342,13 +342,7 @@ async fn dispatch(api: &Api, command: Command) -> Result<(), ApiError> {
                 device: device.into(),
                 eval_split: split.into(),
             };
-            let cancel = aar_api::CancelToken::new();
-            let on_interrupt = cancel.clone();
-            let interrupt = tokio::spawn(async move {
-                if tokio::signal::ctrl_c().await.is_ok() {
-                    on_interrupt.cancel();
-                }
-            });
+            let (cancel, interrupt) = cancel_on_ctrl_c();
             let bar = progress::Bar::new(!json);
             let result = api.run(request, Box::new(bar.clone()), cancel).await;
             interrupt.abort();
@@ -365,13 +359,7 @@ async fn dispatch(api: &Api, command: Command) -> Result<(), ApiError> {
                 device: device.into(),
                 quick: Some(quick),
             };
-            let cancel = aar_api::CancelToken::new();
-            let on_interrupt = cancel.clone();
-            let interrupt = tokio::spawn(async move {
-                if tokio::signal::ctrl_c().await.is_ok() {
-                    on_interrupt.cancel();
-                }
-            });
+            let (cancel, interrupt) = cancel_on_ctrl_c();
             let bar = progress::Bar::new(!json);
             let step_bar = bar.clone();
             let mut sinks = move |step: &aar_api::dto::VerifyStep| -> Box<dyn aar_api::ProgressSink + Send> {
@@ -437,4 +425,17 @@ fn method_source(argument: Option<String>) -> MethodSource {
         }
         Some(id) => MethodSource::Submission { id },
     }
+}
+
+/// A cancel token that Ctrl-C trips, and the task that listens for it (abort it when the work
+/// ends). A cancelled run or verification stores nothing but its audit entry.
+fn cancel_on_ctrl_c() -> (aar_api::CancelToken, tokio::task::JoinHandle<()>) {
+    let cancel = aar_api::CancelToken::new();
+    let on_interrupt = cancel.clone();
+    let interrupt = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_interrupt.cancel();
+        }
+    });
+    (cancel, interrupt)
 }
