@@ -59,7 +59,7 @@ pub(crate) async fn summaries(store: &Store, rows: Vec<SubmissionRow>) -> ApiRes
         claims.entry(claim.submission_id.clone()).or_default().push(claim);
     }
     let mut verified: BTreeMap<String, VerificationState> = store
-        .latest_verifications()
+        .latest_verifications(None)
         .await?
         .into_iter()
         .map(|v| (v.submission_id.clone(), verification_state(&v)))
@@ -76,14 +76,12 @@ pub(crate) async fn summaries(store: &Store, rows: Vec<SubmissionRow>) -> ApiRes
 }
 
 /// What the queue shows of a verification.
-pub(crate) fn verification_state(v: &aar_store::VerificationRow) -> VerificationState {
-    use aar_review_schemas::verification::CheckStatus;
-    let with = |status| v.report.checks.iter().filter(|c| c.status == status).map(|c| c.id).collect();
+pub(crate) fn verification_state(v: &aar_store::VerificationSummaryRow) -> VerificationState {
     VerificationState {
         id: v.id.clone(),
-        vote: v.report.suggestion.vote,
-        failed: with(CheckStatus::Fail),
-        warned: with(CheckStatus::Warn),
+        vote: v.vote,
+        failed: v.failed.clone(),
+        warned: v.warned.clone(),
         task: v.task.clone(),
         finished_at: v.finished_at.clone(),
     }
@@ -198,7 +196,7 @@ pub(crate) async fn detail(store: &Store, id: &SubmissionId) -> ApiResult<Submis
     files.sort_by(|a, b| (role_order(a.role), &a.path).cmp(&(role_order(b.role), &b.path)));
 
     let mut summary = summary(&row, &claims, &index, Some(&manifest));
-    summary.verification = store.verifications_of(id).await?.first().map(verification_state);
+    summary.verification = store.latest_verifications(Some(id)).await?.first().map(verification_state);
     Ok(SubmissionDetail {
         summary,
         hypothesis: manifest.hypothesis.clone(),

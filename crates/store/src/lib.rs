@@ -29,7 +29,7 @@ pub use error::StoreError;
 pub use location::Location;
 pub use rows::{AuditEntry, ClaimRow, StoredFile, SubmissionRow};
 pub use runs::RunRow;
-pub use verifications::VerificationRow;
+pub use verifications::{VerificationRow, VerificationSummaryRow};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");

@@ -2,7 +2,7 @@
 
 use aar_domain::SubmissionId;
 use aar_review_schemas::run::RunReport;
-use aar_review_schemas::verification::{CheckStatus, RunRole, VerificationReport};
+use aar_review_schemas::verification::{CheckId, CheckStatus, RunRole, SuggestedVote, VerificationReport};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -36,6 +36,40 @@ impl VerificationRow {
             finished_at: row.try_get("finished_at")?,
             created_by: row.try_get("created_by")?,
             report,
+            id,
+        })
+    }
+}
+
+/// What the queue shows of a verification: the columns kept beside the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerificationSummaryRow {
+    pub id: String,
+    pub submission_id: String,
+    pub task: String,
+    pub vote: SuggestedVote,
+    pub failed: Vec<CheckId>,
+    pub warned: Vec<CheckId>,
+    pub finished_at: String,
+}
+
+impl VerificationSummaryRow {
+    fn from_row(row: &AnyRow) -> Result<VerificationSummaryRow, StoreError> {
+        let id: String = row.try_get("id")?;
+        let damaged = |column: &str, e: serde_json::Error| {
+            StoreError::Corrupt(format!("verification {} column `{column}`: {e}", &id[..12.min(id.len())]))
+        };
+        let vote: String = row.try_get("suggestion")?;
+        let failed: String = row.try_get("failed_checks")?;
+        let warned: String = row.try_get("warned_checks")?;
+        Ok(VerificationSummaryRow {
+            vote: serde_json::from_value(serde_json::Value::String(vote))
+                .map_err(|e| damaged("suggestion", e))?,
+            failed: serde_json::from_str(&failed).map_err(|e| damaged("failed_checks", e))?,
+            warned: serde_json::from_str(&warned).map_err(|e| damaged("warned_checks", e))?,
+            submission_id: row.try_get("submission_id")?,
+            task: row.try_get("task")?,
+            finished_at: row.try_get("finished_at")?,
             id,
         })
     }
@@ -92,7 +126,7 @@ impl Store {
             sqlx::query("INSERT INTO verification_runs (verification_id, run_id, role) VALUES ($1, $2, $3)")
                 .bind(&id)
                 .bind(&row.id)
-                .bind(serde_json::to_value(role).expect("a role serialises").as_str().unwrap_or_default())
+                .bind(role.as_str())
                 .execute(&mut *tx)
                 .await?;
         }
@@ -142,14 +176,23 @@ impl Store {
         rows.iter().map(VerificationRow::from_row).collect()
     }
 
-    /// The newest verification of every submission that has one.
-    pub async fn latest_verifications(&self) -> Result<Vec<VerificationRow>, StoreError> {
+    /// The newest verification of every submission that has one (of `submission` only, when
+    /// given), read from the columns kept for this, without parsing the reports.
+    pub async fn latest_verifications(
+        &self,
+        submission: Option<&SubmissionId>,
+    ) -> Result<Vec<VerificationSummaryRow>, StoreError> {
+        let only = if submission.is_some() { "AND v.submission_id = $1" } else { "" };
         let sql = format!(
-            "SELECT {COLUMNS} FROM verifications v WHERE NOT EXISTS (SELECT 1 FROM verifications w \
+            "SELECT v.id, v.submission_id, v.task, v.suggestion, v.failed_checks, v.warned_checks, v.finished_at \
+             FROM verifications v WHERE NOT EXISTS (SELECT 1 FROM verifications w \
              WHERE w.submission_id = v.submission_id AND (w.finished_at > v.finished_at \
-             OR (w.finished_at = v.finished_at AND w.id > v.id)))"
+             OR (w.finished_at = v.finished_at AND w.id > v.id))) {only}"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
-        rows.iter().map(VerificationRow::from_row).collect()
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        if let Some(id) = submission {
+            query = query.bind(id.as_str());
+        }
+        query.fetch_all(&self.pool).await?.iter().map(VerificationSummaryRow::from_row).collect()
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use aar_domain::{BundleContent, BundlePath, IdPrefix, Timestamp};
-use aar_review_schemas::verification::VerificationReport;
+use aar_review_schemas::verification::{CheckId, VerificationReport};
 use aar_store::{Dialect, Inserted, NewSubmission, Store, StoreError, WriteContext};
 use sqlx::{AnyPool, AssertSqlSafe};
 
@@ -602,7 +602,14 @@ async fn a_verification_is_stored_with_its_runs_in_one_transaction_and_never_cha
         );
         let listed = store.verifications_of(&content.id).await.unwrap();
         assert_eq!(listed, vec![stored.clone()], "{:?}", store.dialect());
-        assert_eq!(store.latest_verifications().await.unwrap(), vec![stored.clone()]);
+        let latest = store.latest_verifications(None).await.unwrap();
+        assert_eq!(latest.len(), 1);
+        assert_eq!((&latest[0].id, latest[0].vote), (&stored.id, stored.report.suggestion.vote));
+        assert_eq!(
+            (latest[0].failed.as_slice(), latest[0].warned.as_slice()),
+            (&[CheckId::Seeds][..], &[][..])
+        );
+        assert_eq!(store.latest_verifications(Some(&content.id)).await.unwrap(), latest);
         let actions: Vec<String> = store.audit(10).await.unwrap().into_iter().map(|e| e.action).collect();
         assert_eq!(actions[..2], ["verify".to_owned(), "run.record".to_owned()]);
 
