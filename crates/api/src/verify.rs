@@ -11,7 +11,7 @@ use aar_domain::{AblatedTeacher, Ablation, StudentMethod, SubmissionId, Vanilla}
 use aar_engine::{CancelToken, ProgressSink, TaskData};
 use aar_review_schemas::bundle::Claim;
 use aar_review_schemas::method::MethodErrorKind;
-use aar_review_schemas::run::{MethodRecord, RunReport};
+use aar_review_schemas::run::{DeviceRecord, MethodRecord, RunReport};
 use aar_review_schemas::verification::{
     PREREGISTERED_SEEDS, RunRef, RunRole, VERIFICATION_SCHEMA_VERSION, VerificationReport,
 };
@@ -145,91 +145,59 @@ pub(crate) async fn verify(
             Err(e) => return Err(stopped(store, &ctx, id, &info, access_log, e).await),
         }
     }
-    if let Some(checks) = stop {
-        let report = VerificationReport {
-            suggestion: aar_checks::suggest(&checks),
-            checks,
-            ..report_frame(&row.title, id, &code, &manifest, &seeds, &primary_name, &made, started_at.clone())
-        };
-        let report = VerificationReport {
-            finished_at: clock().to_string(),
-            total_seconds: began.elapsed().as_secs_f64(),
-            ..report
-        };
-        let (stored, _runs) = store.insert_verification(report, &made, &ctx).await?;
-        return Ok(detail(stored));
-    }
-
-    let report_of = |role: RunRole, task: &str| report_of(&made, role, task);
-    let pack_evidence = |pack, method, vanilla| pack_evidence(&made, pack, method, vanilla);
-    let mut primary_evidence = pack_evidence(&primary, RunRole::Method, RunRole::Vanilla)
-        .expect("the method and vanilla always run on the primary pack");
-    primary_evidence.replay = report_of(RunRole::Replay, &primary_name);
-    primary_evidence.shuffled = report_of(RunRole::ShuffledTeacher, &primary_name);
-    primary_evidence.uniform = report_of(RunRole::UniformTeacher, &primary_name);
-    let others = packs
-        .iter()
-        .filter(|p| !p.meta.negative_control && p.meta.name != primary_name)
-        .filter_map(|p| pack_evidence(p, RunRole::OtherPackMethod, RunRole::OtherPackVanilla))
-        .collect();
-    let negative_control = control_pack(&primary, &packs)
-        .and_then(|p| pack_evidence(p, RunRole::NegativeControl, RunRole::NegativeControlVanilla));
-    let evidence = aar_checks::Evidence {
-        manifest: &manifest,
-        preregistered_seeds: &PREREGISTERED_SEEDS,
-        claim,
-        primary: primary_evidence,
-        others,
-        negative_control,
-        ablation_refusals,
+    // A method that stopped the verification leaves the checks `stopped` wrote; otherwise every
+    // check runs on the evidence.
+    let checks = match stop {
+        Some(checks) => checks,
+        None => {
+            let report_of = |role: RunRole, task: &str| report_of(&made, role, task);
+            let pack_evidence = |pack, method, vanilla| pack_evidence(&made, pack, method, vanilla);
+            let mut primary_evidence = pack_evidence(&primary, RunRole::Method, RunRole::Vanilla)
+                .expect("the method and vanilla always run on the primary pack");
+            primary_evidence.replay = report_of(RunRole::Replay, &primary_name);
+            primary_evidence.shuffled = report_of(RunRole::ShuffledTeacher, &primary_name);
+            primary_evidence.uniform = report_of(RunRole::UniformTeacher, &primary_name);
+            let others = packs
+                .iter()
+                .filter(|p| !p.meta.negative_control && p.meta.name != primary_name)
+                .filter_map(|p| pack_evidence(p, RunRole::OtherPackMethod, RunRole::OtherPackVanilla))
+                .collect();
+            let negative_control = control_pack(&primary, &packs)
+                .and_then(|p| pack_evidence(p, RunRole::NegativeControl, RunRole::NegativeControlVanilla));
+            aar_checks::run_all(&aar_checks::Evidence {
+                manifest: &manifest,
+                preregistered_seeds: &PREREGISTERED_SEEDS,
+                claim,
+                primary: primary_evidence,
+                others,
+                negative_control,
+                ablation_refusals,
+            })
+        }
     };
-    let checks = aar_checks::run_all(&evidence);
-    let suggestion = aar_checks::suggest(&checks);
     let report = VerificationReport {
-        suggestion,
-        checks,
-        finished_at: clock().to_string(),
-        total_seconds: began.elapsed().as_secs_f64(),
-        ..report_frame(&row.title, id, &code, &manifest, &seeds, &primary_name, &made, started_at)
-    };
-    let (stored, _runs) = store.insert_verification(report, &made, &ctx).await?;
-    Ok(detail(stored))
-}
-
-/// Everything a report says besides its checks and timing.
-#[allow(clippy::too_many_arguments)]
-fn report_frame(
-    title: &str,
-    id: &SubmissionId,
-    code: &MethodCode,
-    manifest: &aar_review_schemas::bundle::SubmissionManifest,
-    seeds: &[u64],
-    task: &str,
-    made: &[(RunRole, RunReport)],
-    started_at: String,
-) -> VerificationReport {
-    let first = made.first().map(|(_, r)| r);
-    VerificationReport {
         schema_version: VERIFICATION_SCHEMA_VERSION,
         submission_id: id.to_string(),
-        title: title.to_owned(),
+        title: row.title.clone(),
         method_sha256: code.record.code_sha256.clone(),
         family: manifest.family,
-        seeds: seeds.to_vec(),
-        task: task.to_owned(),
+        seeds,
+        task: primary_name,
         eval_split: EvalSplit::Private,
-        device: first.map_or_else(
-            || aar_review_schemas::run::DeviceRecord {
-                requested: Default::default(),
+        device: made.first().map_or_else(
+            || DeviceRecord {
+                requested: request.device,
                 backend: aar_review_schemas::vocab::Backend::Flex,
                 adapter: "none (no run finished)".into(),
             },
-            |r| r.device.clone(),
+            |(_, r)| r.device.clone(),
         ),
-        engine_version: first
-            .map_or_else(|| aar_engine::ENGINE_VERSION.to_owned(), |r| r.engine_version.clone()),
-        suggestion: aar_checks::suggest(&[]),
-        checks: Vec::new(),
+        engine_version: made
+            .first()
+            .map_or(aar_engine::ENGINE_VERSION, |(_, r)| &r.engine_version)
+            .to_owned(),
+        suggestion: aar_checks::suggest(&checks),
+        checks,
         runs: made
             .iter()
             .map(|(role, rep)| RunRef {
@@ -240,9 +208,11 @@ fn report_frame(
             })
             .collect(),
         started_at,
-        finished_at: String::new(),
-        total_seconds: 0.0,
-    }
+        finished_at: clock().to_string(),
+        total_seconds: began.elapsed().as_secs_f64(),
+    };
+    let (stored, _runs) = store.insert_verification(report, &made, &ctx).await?;
+    Ok(detail(stored))
 }
 
 fn report_of<'a>(made: &'a [(RunRole, RunReport)], role: RunRole, task: &str) -> Option<&'a RunReport> {
