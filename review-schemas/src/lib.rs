@@ -10,7 +10,8 @@
 //!   its code snapshots.
 //! - [`run`]: the report of one re-run of the W2S protocol, with [`method`]'s access log.
 //! - [`task`]: a task pack's metadata (`task.json`), beside its safetensors data.
-//! - [`verdict`]: a reviewer's verdict, as exported.
+//! - [`review`]: the review workflow's records (votes, sign-offs, comments, flag feedback) and
+//!   its export format.
 //! - [`verification`]: the report of a verification: whether a submission's claim is real.
 //! - [`vocab`]: the closed vocabularies they share (splits, devices, phases, file roles).
 //!
@@ -31,9 +32,9 @@ pub(crate) use display_as_str;
 pub mod aar;
 pub mod bundle;
 pub mod method;
+pub mod review;
 pub mod run;
 pub mod task;
-pub mod verdict;
 pub mod verification;
 pub mod vocab;
 
@@ -66,8 +67,8 @@ pub fn all_schemas() -> Vec<NamedSchema> {
             schema: schemars::schema_for!(verification::VerificationReport),
         },
         NamedSchema {
-            file_name: "verdict.schema.json",
-            schema: schemars::schema_for!(verdict::VerdictRecord),
+            file_name: "review-export.schema.json",
+            schema: schemars::schema_for!(review::ReviewExport),
         },
     ]
 }

@@ -1,3 +1,4 @@
+use aar_review_schemas::review::ReviewRule;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -15,6 +16,9 @@ pub enum ErrorCode {
     Storage,
     /// The user stopped a long operation.
     Cancelled,
+    /// A review rule refused the action (a self-approval, a lone sign-off, a vote out of range,
+    /// a missing rationale...): `rule` names it, and nothing was changed.
+    Refused,
     /// A re-run failed: the method did not compile, broke a sandbox rule, threw or returned
     /// values the engine refuses, or training diverged. Only its audit entry was stored.
     RunFailed,
@@ -30,6 +34,8 @@ pub struct ApiError {
     /// Where in a file the problem is, when it is in one (a method's line and column), so a
     /// front end can show the line.
     pub location: Option<SourceLocation>,
+    /// The review rule that refused the action, for [`ErrorCode::Refused`].
+    pub rule: Option<ReviewRule>,
 }
 
 /// A line and column (1-based) in a file of a submission or on disk.
@@ -43,7 +49,7 @@ pub struct SourceLocation {
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
-        ApiError { code, message: message.into(), location: None }
+        ApiError { code, message: message.into(), location: None, rule: None }
     }
 
     pub fn at(mut self, location: Option<SourceLocation>) -> ApiError {
@@ -59,13 +65,15 @@ impl ApiError {
 impl From<aar_store::StoreError> for ApiError {
     fn from(e: aar_store::StoreError) -> ApiError {
         use aar_store::StoreError as E;
+        let rule = if let E::Refused { rule, .. } = &e { Some(*rule) } else { None };
         let code = match &e {
             E::NotFound { .. } => ErrorCode::NotFound,
             E::Ambiguous { .. } => ErrorCode::Ambiguous,
             E::UnsupportedUrl(_) | E::BadLocation(_) => ErrorCode::InvalidInput,
             E::Database(_) | E::Migrate(_) | E::Io { .. } | E::Corrupt(_) => ErrorCode::Storage,
+            E::Refused { .. } => ErrorCode::Refused,
         };
-        ApiError::new(code, e.to_string())
+        ApiError { rule, ..ApiError::new(code, e.to_string()) }
     }
 }
 

@@ -35,7 +35,8 @@ struct Cli {
 const EXIT_CODES: &str = "Exit codes: 0 success, 1 storage or other failure, 2 bad usage, \
 3 input refused (nothing was stored), 4 no such submission or ambiguous id, 5 the run failed (the \
 method broke a sandbox rule, threw or returned bad values, or training diverged; only its audit \
-entry was stored), 130 cancelled.";
+entry was stored), 6 refused by a review rule (self-approval, lone sign-off, a vote out of range, a \
+missing rationale...; nothing was changed), 130 cancelled.";
 
 #[derive(Debug, Subcommand)]
 enum Command {
@@ -262,6 +263,7 @@ fn main() -> ExitCode {
                 ErrorCode::InvalidInput => 3,
                 ErrorCode::NotFound | ErrorCode::Ambiguous => 4,
                 ErrorCode::RunFailed => 5,
+                ErrorCode::Refused => 6,
                 ErrorCode::Cancelled => 130,
             })
         }

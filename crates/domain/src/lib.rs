@@ -6,6 +6,7 @@ mod method;
 mod paired;
 mod path;
 mod pgr;
+pub mod review;
 mod submission;
 mod timestamp;
 

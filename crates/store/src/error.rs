@@ -1,9 +1,14 @@
 use std::path::PathBuf;
 
+use aar_review_schemas::review::ReviewRule;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+    /// The database refused a write because it breaks a review rule; nothing was changed.
+    #[error("refused by the rule `{rule}`: {message}")]
+    Refused { rule: ReviewRule, message: String },
     #[error("could not migrate the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{}: {source}", path.display())]
@@ -20,4 +25,20 @@ pub enum StoreError {
     Ambiguous { prefix: String, candidates: Vec<String> },
     #[error("the database is damaged: {0}")]
     Corrupt(String),
+}
+
+/// The prefix of a review rule's refusal raised by a trigger: `aar:<rule>: <sentence>`.
+const RULE_PREFIX: &str = "aar:";
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> StoreError {
+        if let sqlx::Error::Database(db) = &e
+            && let Some(rest) = db.message().strip_prefix(RULE_PREFIX)
+            && let Some((name, message)) = rest.split_once(':')
+            && let Some(rule) = ReviewRule::parse(name)
+        {
+            return StoreError::Refused { rule, message: message.trim().to_owned() };
+        }
+        StoreError::Database(e)
+    }
 }

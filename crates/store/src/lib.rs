@@ -13,6 +13,7 @@
 mod audit;
 mod error;
 mod location;
+mod review;
 mod rows;
 mod runs;
 mod verifications;
@@ -27,6 +28,7 @@ use sqlx::{Any, AnyPool, AssertSqlSafe, Executor, Row, Transaction};
 pub use audit::{AuditVerification, BrokenLink, GENESIS};
 pub use error::StoreError;
 pub use location::Location;
+pub use review::{FlagTally, LiveVoteRow, NewComment, NewVote, Resolution};
 pub use rows::{AuditEntry, ClaimRow, StoredFile, SubmissionRow};
 pub use runs::RunRow;
 pub use verifications::{VerificationRow, VerificationSummaryRow};
@@ -161,7 +163,11 @@ impl Store {
             }
             Dialect::Postgres => {
                 let mut conn = self.pool.acquire().await?;
-                POSTGRES_MIGRATIONS.run_direct(None, &mut *conn, false).await?;
+                // A team login may not change the schema (not even create sqlx's bookkeeping
+                // table, which `run` tries first): it only checks that the owner has migrated.
+                if !self.postgres_up_to_date(&mut conn).await? {
+                    POSTGRES_MIGRATIONS.run_direct(None, &mut *conn, false).await?;
+                }
                 drop(conn);
                 let mut tx = self.write_tx().await?;
                 audit::seal_legacy_entries(&mut tx).await?;
@@ -169,6 +175,25 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// Whether every embedded migration is already applied (so a login without the right to
+    /// change the schema can open the database).
+    async fn postgres_up_to_date(&self, conn: &mut sqlx::AnyConnection) -> Result<bool, StoreError> {
+        let exists: bool = sqlx::query("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?;
+        if !exists {
+            return Ok(false);
+        }
+        let applied: Vec<i64> = sqlx::query("SELECT version FROM _sqlx_migrations WHERE success")
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
+        Ok(POSTGRES_MIGRATIONS.iter().all(|m| applied.contains(&m.version)))
     }
 
     /// A transaction that holds the database's write lock from its first statement, so writers
@@ -477,9 +502,22 @@ impl Store {
     /// Row counts of every table: how tests show that a refused input changed nothing.
     pub async fn table_counts(&self) -> Result<BTreeMap<&'static str, i64>, StoreError> {
         let mut counts = BTreeMap::new();
-        for table in
-            ["blobs", "submissions", "submission_files", "claims", "runs", "verifications", "audit_log"]
-        {
+        for table in [
+            "blobs",
+            "submissions",
+            "submission_files",
+            "claims",
+            "runs",
+            "verifications",
+            "reviewers",
+            "votes",
+            "signoffs",
+            "blind_reviews",
+            "comments",
+            "comment_resolutions",
+            "flag_feedback",
+            "audit_log",
+        ] {
             let row = sqlx::query(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
                 .fetch_one(&self.pool)
                 .await?;

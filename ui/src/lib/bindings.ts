@@ -142,7 +142,17 @@ export type DiffLine = { kind: LineKind, oldNo: number | null, newNo: number | n
 /**
  * The line's text in pieces; `emphasized` pieces are the words that changed.
  */
-segments: Array<Segment>, };
+segments: Array<Segment>, 
+/**
+ * A deleted or inserted line compared word by word with a similar line on the other side:
+ * that line's number (new for a deleted line, old for an inserted one). A side-by-side view
+ * puts the two on one row.
+ */
+pairedWith: number | null, 
+/**
+ * A line of a block that moved unchanged: where it went or came from.
+ */
+moved: LineMove | null, };
 
 export type EntryPoint = "compile" | "configure" | "targets";
 
@@ -171,7 +181,20 @@ path: string,
 /**
  * For a renamed file (methods are paired by role): the path in the older submission.
  */
-oldPath: string | null, role: FileRole, status: FileStatus, linesAdded: number, linesRemoved: number, hunks: Array<Hunk>, };
+oldPath: string | null, role: FileRole, 
+/**
+ * The sha256 of the older side's bytes (none for an added file). With `new_digest` it keys
+ * the reviewer's "viewed" mark, so a mark lapses when either side changes (as on GitHub).
+ */
+oldDigest: string | null, 
+/**
+ * The sha256 of the newer side's bytes (none for a deleted file).
+ */
+newDigest: string | null, 
+/**
+ * The highlighter's language for the file (as `FileContent::language`).
+ */
+language: string, status: FileStatus, linesAdded: number, linesRemoved: number, hunks: Array<Hunk>, };
 
 export type FileMeta = { path: string, role: FileRole, size: number, digest: string, };
 
@@ -219,6 +242,26 @@ export type MatrixRow = { label: string,
 /**
  * One per column; absent where a value is undefined (e.g. PGR without a gap).
  */
+export type LineMove = { 
+/**
+ * For a deleted line the new line it became ("moved to"), for an inserted line the old line
+ * it was ("moved from").
+ */
+line: number, 
+/**
+ * The counterpart's file when the block moved between files (its new path for "moved to",
+ * its old path for "moved from"); none within a file.
+ */
+path: string | null, 
+/**
+ * The line opens its block: front ends label the block once, here.
+ */
+blockStart: boolean, 
+/**
+ * Lines in the whole block.
+ */
+blockLines: number, };
+
 cells: Array<number | null>, };
 
 export type MethodCheck = { path: string, codeSha256: string, hasConfigure: boolean, 
