@@ -6,7 +6,7 @@ use aar_domain::{FileRole, IdPrefix, SubmissionId, pgr};
 use aar_review_schemas::bundle::{MANIFEST_FILE_NAME, SubmissionManifest};
 use aar_store::{ClaimRow, ListFilter, Store, StoredFile, SubmissionRow};
 
-use crate::diff::diff_text;
+use crate::diff::{FileTexts, diff_files};
 use crate::dto::*;
 use crate::{ApiError, ApiResult, ErrorCode, role_order};
 
@@ -293,8 +293,8 @@ pub(crate) async fn submission_diff(
         }
     }
 
-    let mut files = Vec::new();
-    for (old, new) in pairs {
+    let mut texts = Vec::new();
+    for (old, new) in &pairs {
         let old_text = match old {
             Some(f) => Some(store.file_text(old_id, &f.path).await?),
             None => None,
@@ -303,8 +303,32 @@ pub(crate) async fn submission_diff(
             Some(f) => Some(store.file_text(new_id, &f.path).await?),
             None => None,
         };
-        files.push(file_diff(old, new, old_text.as_deref(), new_text.as_deref(), ignore_whitespace));
+        texts.push((old_text, new_text));
     }
+    let too_large: Vec<bool> = texts
+        .iter()
+        .map(|(o, n)| o.as_deref().map_or(0, str::len).max(n.as_deref().map_or(0, str::len)) > MAX_DIFF_BYTES)
+        .collect();
+    // Every file at once, so a block moved between files shows as a move; a file too large to
+    // diff takes part with empty sides.
+    let sides: Vec<FileTexts<'_>> = pairs
+        .iter()
+        .zip(&texts)
+        .zip(&too_large)
+        .map(|(((old, new), (old_text, new_text)), &large)| FileTexts {
+            old_path: old.map_or("", |f| f.path.as_str()),
+            new_path: new.map_or("", |f| f.path.as_str()),
+            old: if large { "" } else { old_text.as_deref().unwrap_or_default() },
+            new: if large { "" } else { new_text.as_deref().unwrap_or_default() },
+        })
+        .collect();
+    let hunks = diff_files(&sides, ignore_whitespace);
+    let mut files: Vec<FileDiff> = pairs
+        .iter()
+        .zip(too_large)
+        .zip(hunks)
+        .map(|(((old, new), large), hunks)| file_diff(*old, *new, large, hunks))
+        .collect();
     files.sort_by_key(|f| role_order(f.role));
 
     Ok(SubmissionDiff { old: reference(&old_row), new: reference(&new_row), ignore_whitespace, files })
@@ -313,17 +337,10 @@ pub(crate) async fn submission_diff(
 fn file_diff(
     old: Option<&StoredFile>,
     new: Option<&StoredFile>,
-    old_text: Option<&str>,
-    new_text: Option<&str>,
-    ignore_whitespace: bool,
+    too_large: bool,
+    hunks: Vec<Hunk>,
 ) -> FileDiff {
     let either = new.or(old).expect("a pair always has one side");
-    let too_large = old_text.map_or(0, str::len).max(new_text.map_or(0, str::len)) > MAX_DIFF_BYTES;
-    let hunks = if too_large {
-        Vec::new()
-    } else {
-        diff_text(old_text.unwrap_or_default(), new_text.unwrap_or_default(), ignore_whitespace)
-    };
     let count =
         |kind: LineKind| hunks.iter().flat_map(|h| &h.lines).filter(|l| l.kind == kind).count() as u32;
     let status = match (old, new) {
@@ -341,6 +358,9 @@ fn file_diff(
             _ => None,
         },
         role: either.role,
+        old_digest: old.map(|f| f.digest.to_string()),
+        new_digest: new.map(|f| f.digest.to_string()),
+        language: language_of(&either.path).to_owned(),
         status,
         lines_added: count(LineKind::Insert),
         lines_removed: count(LineKind::Delete),

@@ -42,7 +42,11 @@ export type ApiError = { code: ErrorCode, message: string,
  * Where in a file the problem is, when it is in one (a method's line and column), so a
  * front end can show the line.
  */
-location: SourceLocation | null, };
+location: SourceLocation | null, 
+/**
+ * The review rule that refused the action, for [`ErrorCode::Refused`].
+ */
+rule: ReviewRule | null, };
 
 export type AuditEntryView = { seq: number, at: string, actor: string, action: string, subject: string, 
 /**
@@ -140,7 +144,9 @@ adapter: string, };
 
 export type DiffLine = { kind: LineKind, oldNo: number | null, newNo: number | null, 
 /**
- * The line's text in pieces; `emphasized` pieces are the words that changed.
+ * The line's text in pieces; `emphasized` pieces are the words that changed. Only a changed
+ * line paired with a similar one (`paired_with`) has emphasised pieces; a rewritten line is
+ * one plain piece.
  */
 segments: Array<Segment>, 
 /**
@@ -156,7 +162,7 @@ moved: LineMove | null, };
 
 export type EntryPoint = "compile" | "configure" | "targets";
 
-export type ErrorCode = "notFound" | "ambiguous" | "invalidInput" | "storage" | "cancelled" | "runFailed";
+export type ErrorCode = "notFound" | "ambiguous" | "invalidInput" | "storage" | "cancelled" | "refused" | "runFailed";
 
 export type EvalSplit = "dev" | "test" | "private";
 
@@ -228,20 +234,6 @@ export type Limit = "operations" | "call_depth" | "expression_depth" | "string_s
 
 export type LineKind = "context" | "delete" | "insert";
 
-export type Lineage = { 
-/**
- * Parent first, then the parent's parent, and so on.
- */
-ancestors: Array<SubmissionRef>, children: Array<SubmissionRef>, };
-
-export type ListQuery = { author: string | null, task: string | null, sort: SortKey, };
-
-export type Matrix = { columns: Array<string>, rows: Array<MatrixRow>, };
-
-export type MatrixRow = { label: string, 
-/**
- * One per column; absent where a value is undefined (e.g. PGR without a gap).
- */
 export type LineMove = { 
 /**
  * For a deleted line the new line it became ("moved to"), for an inserted line the old line
@@ -262,6 +254,20 @@ blockStart: boolean,
  */
 blockLines: number, };
 
+export type Lineage = { 
+/**
+ * Parent first, then the parent's parent, and so on.
+ */
+ancestors: Array<SubmissionRef>, children: Array<SubmissionRef>, };
+
+export type ListQuery = { author: string | null, task: string | null, sort: SortKey, };
+
+export type Matrix = { columns: Array<string>, rows: Array<MatrixRow>, };
+
+export type MatrixRow = { label: string, 
+/**
+ * One per column; absent where a value is undefined (e.g. PGR without a gap).
+ */
 cells: Array<number | null>, };
 
 export type MethodCheck = { path: string, codeSha256: string, hasConfigure: boolean, 
@@ -325,6 +331,8 @@ export type ProtocolConfigRecord = { weak: ModelRecord, ceiling: ModelRecord, st
  * this many more times, each round on targets derived from the previous round's predictions.
  */
 student_rounds: number, };
+
+export type ReviewRule = "self_approval" | "lone_sign_off" | "not_lead" | "vote_out_of_range" | "missing_rationale" | "vetoed" | "verified_failed" | "stale_evidence" | "superseded" | "already_signed_off" | "identity" | "append_only" | "bad_anchor";
 
 export type RunDetail = { summary: RunSummary, report: RunReport, };
 

@@ -24,6 +24,13 @@ pub struct FileDiff {
     /// For a renamed file (methods are paired by role): the path in the older submission.
     pub old_path: Option<String>,
     pub role: FileRole,
+    /// The sha256 of the older side's bytes (none for an added file). With `new_digest` it keys
+    /// the reviewer's "viewed" mark, so a mark lapses when either side changes (as on GitHub).
+    pub old_digest: Option<String>,
+    /// The sha256 of the newer side's bytes (none for a deleted file).
+    pub new_digest: Option<String>,
+    /// The highlighter's language for the file (as `FileContent::language`).
+    pub language: String,
     pub status: FileStatus,
     pub lines_added: u32,
     pub lines_removed: u32,
@@ -59,8 +66,32 @@ pub struct DiffLine {
     pub kind: LineKind,
     pub old_no: Option<u32>,
     pub new_no: Option<u32>,
-    /// The line's text in pieces; `emphasized` pieces are the words that changed.
+    /// The line's text in pieces; `emphasized` pieces are the words that changed. Only a changed
+    /// line paired with a similar one (`paired_with`) has emphasised pieces; a rewritten line is
+    /// one plain piece.
     pub segments: Vec<Segment>,
+    /// A deleted or inserted line compared word by word with a similar line on the other side:
+    /// that line's number (new for a deleted line, old for an inserted one). A side-by-side view
+    /// puts the two on one row.
+    pub paired_with: Option<u32>,
+    /// A line of a block that moved unchanged: where it went or came from.
+    pub moved: Option<LineMove>,
+}
+
+/// Where a moved line's counterpart is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LineMove {
+    /// For a deleted line the new line it became ("moved to"), for an inserted line the old line
+    /// it was ("moved from").
+    pub line: u32,
+    /// The counterpart's file when the block moved between files (its new path for "moved to",
+    /// its old path for "moved from"); none within a file.
+    pub path: Option<String>,
+    /// The line opens its block: front ends label the block once, here.
+    pub block_start: bool,
+    /// Lines in the whole block.
+    pub block_lines: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
