@@ -1,4 +1,6 @@
-//! Diffs of two submissions, coloured by line and by changed word.
+//! Diffs of two submissions, coloured by line and by changed word; moved blocks in their own calm
+//! colour, each opened by a note saying where it went or came from. Which lines are paired, marked
+//! or moved is decided by `aar_api::diff`; this only draws it.
 
 use std::fmt::Write as _;
 
@@ -44,6 +46,9 @@ pub fn diff(d: &SubmissionDiff) -> String {
                 )
             );
             for line in &h.lines {
+                if let Some(note) = move_note(line) {
+                    let _ = writeln!(out, "{}", styled(MOVED_NOTE, note));
+                }
                 let _ = writeln!(out, "{}", diff_line(line, colour));
             }
         }
@@ -51,9 +56,25 @@ pub fn diff(d: &SubmissionDiff) -> String {
     out
 }
 
+/// "↳ moved to line 7 (4 lines)", above the first line of a moved block; the lines keep their
+/// `-`/`+` so the output still reads as a unified diff.
+fn move_note(line: &DiffLine) -> Option<String> {
+    let moved = line.moved.as_ref().filter(|m| m.block_start)?;
+    let direction = if line.kind == LineKind::Delete { "to" } else { "from" };
+    let place = match &moved.path {
+        Some(path) => format!("{path} line {}", moved.line),
+        None => format!("line {}", moved.line),
+    };
+    let lines =
+        if moved.block_lines == 1 { "1 line".to_owned() } else { format!("{} lines", moved.block_lines) };
+    Some(format!("↳ moved {direction} {place} ({lines})"))
+}
+
 fn diff_line(line: &DiffLine, colour: bool) -> String {
     let (sign, base, word) = match line.kind {
         LineKind::Context => (' ', Style::new(), Style::new()),
+        LineKind::Delete if line.moved.is_some() => ('-', MOVED, MOVED),
+        LineKind::Insert if line.moved.is_some() => ('+', MOVED, MOVED),
         LineKind::Delete => ('-', REMOVED, REMOVED_WORD),
         LineKind::Insert => ('+', ADDED, ADDED_WORD),
     };

@@ -29,6 +29,9 @@ const REMOVED: Style = Style::new().fg_color(Some(Color::Ansi(AnsiColor::Red)));
 const ADDED_WORD: Style = ADDED.effects(Effects::INVERT);
 const REMOVED_WORD: Style = REMOVED.effects(Effects::INVERT);
 const HUNK: Style = Style::new().fg_color(Some(Color::Ansi(AnsiColor::Cyan)));
+/// Moved lines: one calm colour for both sides, since nothing was added or lost.
+const MOVED: Style = Style::new().fg_color(Some(Color::Ansi(AnsiColor::Blue)));
+const MOVED_NOTE: Style = MOVED.effects(Effects::DIMMED);
 
 /// Prints `value` as pretty JSON, or through `human`.
 pub fn emit<T: serde::Serialize>(

@@ -247,6 +247,40 @@ fn diff_against_parent_marks_changed_words() {
 }
 
 #[test]
+fn diff_marks_words_only_inside_similar_lines() {
+    let ws = Workspace::with_demo();
+    let list = ws.json(&["list", "--json"]);
+    let child = id_by_title(&list, "Consistency elicitation");
+    let text = ws.ok(&["diff", &child[..10]]);
+    // A rewritten line is shown whole; an edited one keeps its word marks.
+    assert!(text.contains("\n-// Fraction of rows where the two matrices have the same argmax.\n"), "{text}");
+    assert!(text.contains("\n+fn sharpen(probs, t) {\n"), "{text}");
+    assert!(text.contains("\n+    #{ targets: {+labels+}, weights: {+w+} }\n"), "{text}");
+}
+
+#[test]
+fn diff_shows_moved_blocks_as_moves() {
+    let ws = Workspace::new();
+    let helper = "fn helper(x) {\n    let doubled = x * 2;\n    doubled + 1\n}\n";
+    let main = "fn targets(ctx) {\n    let first = ctx.teacher;\n    let second = helper(first);\n    #{ targets: second }\n}\n";
+    write_bundle(&ws.path("parent"), &format!("{helper}\n{main}"), Some("p1"), None);
+    write_bundle(&ws.path("child"), &format!("{main}\n{helper}"), Some("c1"), Some("p1"));
+    ws.ok(&["import", ws.path("parent").to_str().unwrap(), ws.path("child").to_str().unwrap()]);
+    let list = ws.json(&["list", "--json"]);
+    let child = list.as_array().unwrap().iter().find(|s| s["parentId"].is_string()).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let text = ws.ok(&["diff", &child[..8]]);
+    assert!(text.contains("↳ moved to line 7 (4 lines)\n-fn helper(x) {"), "{text}");
+    assert!(text.contains("↳ moved from line 1 (4 lines)\n+fn helper(x) {"), "{text}");
+    let json = ws.json(&["diff", &child[..8], "--json"]);
+    let lines = json["files"][0]["hunks"][0]["lines"].as_array().unwrap();
+    let moved = lines.iter().filter(|l| l["moved"].is_object()).count();
+    assert_eq!(moved, 8, "four lines out, four in: {lines:?}");
+}
+
+#[test]
 fn diff_can_ignore_whitespace() {
     let ws = Workspace::new();
     let parent = ws.path("parent");
