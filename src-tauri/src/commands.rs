@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use aar_api::dto::{
-    AuditEntryView, FileContent, ImportReport, ListQuery, RunDetail, RunProgress, RunRequest, RunSummary,
-    StoreInfo, SubmissionDetail, SubmissionDiff, SubmissionSummary, TaskSummary, VerificationDetail,
-    VerifyProgress, VerifyRequest,
+    AuditEntryView, BatchProgress, BatchVerification, FileContent, ImportReport, ListQuery, RunDetail,
+    RunProgress, RunRequest, RunSummary, StoreInfo, SubmissionDetail, SubmissionDiff, SubmissionSummary,
+    TaskSummary, VerificationDetail, VerifyProgress, VerifyRequest,
 };
 use aar_api::progress::ProgressForwarder;
 use aar_api::{Api, ApiError, ErrorCode};
@@ -178,6 +178,22 @@ pub async fn start_verify(
 ) -> Result<VerificationDetail, ApiError> {
     let mut sinks = aar_api::progress::verify_forwarder(move |p| drop(progress.send(p)));
     backend.api().await?.start_verify(&ticket, &id, request, &mut sinks).await
+}
+
+/// Verifies the submissions in `ids` one after another, then corrects their significance across
+/// the batch; resolves with the batch's table. Which submission runs, each run's progress and each
+/// stored verification arrive on `progress`; `cancel_run` with the same ticket stops the batch
+/// (the verifications finished by then stay stored).
+#[tauri::command]
+pub async fn start_verify_batch(
+    backend: State<'_, Backend>,
+    ticket: String,
+    ids: Vec<String>,
+    request: VerifyRequest,
+    progress: Channel<BatchProgress>,
+) -> Result<BatchVerification, ApiError> {
+    let mut sinks = aar_api::progress::batch_forwarder(move |p| drop(progress.send(p)));
+    backend.api().await?.start_verify_batch(&ticket, &ids, request, &mut sinks).await
 }
 
 /// A submission's verifications, newest first.

@@ -36,6 +36,7 @@ fn main() {
             commands::start_run,
             commands::cancel_run,
             commands::start_verify,
+            commands::start_verify_batch,
             commands::submission_verifications,
         ])
         .run(tauri::generate_context!())

@@ -4,6 +4,7 @@
 //! Every method returns transport types from [`dto`] (camelCase JSON, with generated TypeScript
 //! declarations) or an [`ApiError`] carrying a machine-readable [`ErrorCode`].
 
+mod batch;
 mod demo;
 pub mod diff;
 pub mod dto;
@@ -27,6 +28,7 @@ pub use aar_review_schemas::method::AccessLog;
 pub use aar_review_schemas::run::RunReport;
 /// The audit chain's check crosses the API as the store reports it (one type, no copy).
 pub use aar_store::{AuditVerification, BrokenLink};
+pub use batch::BatchSinks;
 pub use error::{ApiError, ApiResult, ErrorCode, SourceLocation};
 pub use runs::{FIRST_SEED, REFERENCES_ENV, TASKS_ENV};
 pub use verify::StepSinks;
@@ -106,6 +108,14 @@ impl Api {
         let store = Store::open(location).await?;
         let shown = aar_store::redact(location);
         Ok(Api { store, location: shown, actor, clock, active_runs: Default::default() })
+    }
+
+    /// Registers a run or verification under the ticket its front end chose, for
+    /// [`Api::cancel_run`]; it stays registered until the returned guard is dropped.
+    fn register(&self, ticket: &str) -> ApiResult<progress::ActiveRun> {
+        self.active_runs
+            .register(ticket)
+            .ok_or_else(|| ApiError::invalid(format!("a run with ticket `{ticket}` is already in flight")))
     }
 
     fn write_context(&self) -> WriteContext {
@@ -254,10 +264,7 @@ impl Api {
         request: RunRequest,
         sink: Box<dyn ProgressSink + Send>,
     ) -> ApiResult<RunDetail> {
-        let active = self
-            .active_runs
-            .register(ticket)
-            .ok_or_else(|| ApiError::invalid(format!("a run with ticket `{ticket}` is already in flight")))?;
+        let active = self.register(ticket)?;
         let (summary, report) = self.run(request, sink, active.token.clone()).await?;
         Ok(RunDetail { summary, report })
     }
@@ -287,63 +294,36 @@ impl Api {
         request: VerifyRequest,
         sinks: &mut verify::StepSinks<'_>,
     ) -> ApiResult<VerificationDetail> {
-        let active = self
-            .active_runs
-            .register(ticket)
-            .ok_or_else(|| ApiError::invalid(format!("a run with ticket `{ticket}` is already in flight")))?;
+        let active = self.register(ticket)?;
         self.verify(id, request, sinks, active.token.clone()).await
     }
 
     /// Verifies every submission in `ids` (every re-runnable one when empty), one after another,
     /// each stored as usual; then corrects their `significance` p-values across the batch (Holm
-    /// and Benjamini–Hochberg). A cancel stops the batch; the verifications finished before stay.
+    /// and Benjamini–Hochberg). The ids are resolved and checked before any training. `sinks`
+    /// hears which submission starts, its runs, and each stored verification. A cancel or a
+    /// failure stops the batch; the verifications finished before stay stored.
     pub async fn verify_batch(
         &self,
         ids: &[String],
         request: VerifyRequest,
-        sinks: &mut verify::StepSinks<'_>,
+        sinks: &mut dyn BatchSinks,
         cancel: CancelToken,
     ) -> ApiResult<BatchVerification> {
-        let ids: Vec<String> = if ids.is_empty() {
-            self.list(&ListQuery::default())
-                .await?
-                .into_iter()
-                .filter(|s| s.rerunnable)
-                .map(|s| s.id)
-                .collect()
-        } else {
-            ids.to_vec()
-        };
-        let mut details = Vec::with_capacity(ids.len());
-        for id in &ids {
-            details.push(self.verify(id, request.clone(), sinks, cancel.clone()).await?);
-        }
-        let reports: Vec<&aar_review_schemas::verification::VerificationReport> =
-            details.iter().map(|d| &d.report).collect();
-        let corrected = aar_checks::corrected(&reports);
-        let rows = details
-            .iter()
-            .zip(corrected)
-            .map(|(d, c)| BatchRow {
-                short_id: d.report.submission_id[..12].to_owned(),
-                submission_id: d.report.submission_id.clone(),
-                title: d.report.title.clone(),
-                verification_id: d.id.clone(),
-                vote: d.report.suggestion.vote,
-                failed: d
-                    .report
-                    .checks
-                    .iter()
-                    .filter(|c| c.status == aar_review_schemas::verification::CheckStatus::Fail)
-                    .map(|c| c.id)
-                    .collect(),
-                delta_pgr: c.delta_pgr,
-                p: c.p,
-                p_holm: c.holm,
-                p_bh: c.bh,
-            })
-            .collect();
-        Ok(BatchVerification { rows })
+        batch::verify_batch(self, ids, request, sinks, cancel).await
+    }
+
+    /// Like [`Api::verify_batch`], cancelled by name through [`Api::cancel_run`] with the same
+    /// ticket.
+    pub async fn start_verify_batch(
+        &self,
+        ticket: &str,
+        ids: &[String],
+        request: VerifyRequest,
+        sinks: &mut dyn BatchSinks,
+    ) -> ApiResult<BatchVerification> {
+        let active = self.register(ticket)?;
+        self.verify_batch(ids, request, sinks, active.token.clone()).await
     }
 
     /// A submission's verifications, newest first.
@@ -491,6 +471,7 @@ pub fn typescript_bindings() -> String {
     collect.visit::<VerificationDetail>();
     collect.visit::<VerifyProgress>();
     collect.visit::<BatchVerification>();
+    collect.visit::<BatchProgress>();
     let mut decls = collect.decls;
     decls.sort();
     let decls = decls.into_iter().map(|(_, decl)| decl);

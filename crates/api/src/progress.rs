@@ -1,14 +1,16 @@
 //! Progress of a run for front ends that cannot take engine types: [`ProgressForwarder`] turns
 //! the engine's events into [`RunProgress`] and hands each to a callback (the desktop app sends
 //! it over a Tauri channel). Runs in flight are tracked by [`ActiveRuns`] so they can be cancelled
-//! by a ticket the front end chose.
+//! by a ticket the front end chose. [`verify_forwarder`] and [`batch_forwarder`] do the same for
+//! a verification's runs and for a batch of verifications, each over one callback.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use aar_engine::{CancelToken, ProgressEvent, ProgressSink};
 
-use crate::dto::{RunProgress, VerifyProgress, VerifyStep};
+use crate::BatchSinks;
+use crate::dto::{BatchPosition, BatchProgress, RunProgress, VerificationDetail, VerifyProgress, VerifyStep};
 
 /// A [`ProgressSink`] that forwards [`RunProgress`] to a callback, counting finished epochs so
 /// every epoch event carries the run's overall fraction.
@@ -119,6 +121,54 @@ where
         Box::new(ProgressForwarder::new(move |progress| {
             (each.lock().unwrap_or_else(|p| p.into_inner()))(VerifyProgress::Run { progress })
         })) as Box<dyn ProgressSink + Send>
+    }
+}
+
+/// Progress sinks for a batch that forward everything to one callback: each submission's start
+/// as [`BatchProgress::Submission`], its verification's progress as [`BatchProgress::Verify`]
+/// (as [`verify_forwarder`] sends it), and the stored verification as
+/// [`BatchProgress::Verified`] (the desktop app sends them over one Tauri channel).
+pub fn batch_forwarder<F>(send: F) -> impl BatchSinks
+where
+    F: FnMut(BatchProgress) + Send + 'static,
+{
+    let send = Arc::new(Mutex::new(send));
+    let each = send.clone();
+    let steps = verify_forwarder(move |progress| {
+        (each.lock().unwrap_or_else(|p| p.into_inner()))(BatchProgress::Verify { progress })
+    });
+    BatchForwarder { send, steps }
+}
+
+struct BatchForwarder<F, S> {
+    send: Arc<Mutex<F>>,
+    steps: S,
+}
+
+impl<F, S> BatchForwarder<F, S>
+where
+    F: FnMut(BatchProgress),
+{
+    fn send(&self, progress: BatchProgress) {
+        (self.send.lock().unwrap_or_else(|p| p.into_inner()))(progress)
+    }
+}
+
+impl<F, S> BatchSinks for BatchForwarder<F, S>
+where
+    F: FnMut(BatchProgress) + Send,
+    S: FnMut(&VerifyStep) -> Box<dyn ProgressSink + Send> + Send,
+{
+    fn submission(&mut self, position: &BatchPosition) {
+        self.send(BatchProgress::Submission { position: position.clone() });
+    }
+
+    fn step(&mut self, step: &VerifyStep) -> Box<dyn ProgressSink + Send> {
+        (self.steps)(step)
+    }
+
+    fn verified(&mut self, detail: &VerificationDetail) {
+        self.send(BatchProgress::Verified { verification: Box::new(detail.clone()) });
     }
 }
 

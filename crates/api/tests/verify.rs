@@ -4,7 +4,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use aar_api::dto::{ListQuery, RunProgress, VerifyRequest, VerifyStep};
+use aar_api::dto::{
+    BatchPosition, BatchProgress, ListQuery, RunProgress, VerifyProgress, VerifyRequest, VerifyStep,
+};
 use aar_api::progress::ProgressForwarder;
 use aar_api::{Api, ErrorCode};
 use aar_domain::Timestamp;
@@ -184,4 +186,60 @@ async fn a_batch_corrects_significance_across_its_submissions() {
     // With two p-values, Holm doubles the smaller one.
     let smallest = batch.rows.iter().min_by(|a, b| a.p.unwrap().total_cmp(&b.p.unwrap())).unwrap();
     assert!((smallest.p_holm.unwrap() - (2.0 * smallest.p.unwrap()).min(1.0)).abs() < 1e-12);
+}
+
+#[tokio::test]
+async fn a_batch_cancelled_by_its_ticket_keeps_the_verifications_finished_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open(&dir).await;
+    api.import_demo().await.unwrap();
+    let ids = vec![demo_id(&api, "Vanilla baseline").await, demo_id(&api, "logconf v2: hardening").await];
+    let positions = Arc::new(Mutex::new(Vec::<BatchPosition>::new()));
+    let verified = Arc::new(Mutex::new(Vec::<String>::new()));
+    let (seen, stored, canceller) = (positions.clone(), verified.clone(), api.clone());
+    // Cancel by ticket, as the app does, as the second submission's second run starts: its first
+    // run is done by then and must not be stored; the first submission's verification must stay.
+    let mut sinks = aar_api::progress::batch_forwarder(move |event| match event {
+        BatchProgress::Submission { position } => seen.lock().unwrap().push(position),
+        BatchProgress::Verify { progress: VerifyProgress::Step { step } } => {
+            if seen.lock().unwrap().len() == 2 && step.index == 2 {
+                assert!(canceller.cancel_run("batch-1"), "the batch is registered under its ticket");
+            }
+        }
+        BatchProgress::Verify { progress: VerifyProgress::Run { .. } } => {}
+        BatchProgress::Verified { verification } => stored.lock().unwrap().push(verification.id),
+    });
+    // Quick, on the smallest pack: the test is about the batch, not the checks.
+    let quick = VerifyRequest { quick: Some(true), task: Some("digits".into()), ..request() };
+    let err = api.start_verify_batch("batch-1", &ids, quick, &mut sinks).await.unwrap_err();
+
+    assert_eq!(err.code, ErrorCode::Cancelled, "{}", err.message);
+    assert!(err.message.contains("submission 2 of 2"), "the error says where it stopped: {}", err.message);
+    let positions = positions.lock().unwrap().clone();
+    assert_eq!(positions.iter().map(|p| (p.index, p.total)).collect::<Vec<_>>(), [(1, 2), (2, 2)]);
+    assert_eq!(positions.iter().map(|p| p.submission_id.clone()).collect::<Vec<_>>(), ids);
+    assert!(positions[1].title.starts_with("logconf v2"), "{:?}", positions[1]);
+    let first = api.verifications(&ids[0]).await.unwrap();
+    assert_eq!(first.len(), 1, "the verification finished before the cancel stays stored");
+    assert_eq!(*verified.lock().unwrap(), [first[0].id.clone()], "and was announced as stored");
+    assert!(api.verifications(&ids[1]).await.unwrap().is_empty(), "the cancelled one stores nothing");
+    assert!(!api.cancel_run("batch-1"), "the ticket is forgotten once the batch has ended");
+}
+
+#[tokio::test]
+async fn a_batch_refuses_what_cannot_be_verified_before_any_training() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open(&dir).await;
+    api.import_demo().await.unwrap();
+    let python = api.list(&ListQuery::default()).await.unwrap().into_iter().find(|s| !s.rerunnable).unwrap();
+    let ids = vec![demo_id(&api, "Vanilla baseline").await, python.id.clone()];
+    let mut sinks = |_: &VerifyStep| -> Box<dyn aar_api::ProgressSink + Send> { panic!("no run may start") };
+    let err = api.verify_batch(&ids, request(), &mut sinks, aar_api::CancelToken::new()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert!(
+        err.message.contains(&python.id[..12]) && err.message.contains("leave it out"),
+        "{}",
+        err.message
+    );
+    assert_eq!(api.table_counts().await.unwrap()["verifications"], 0);
 }

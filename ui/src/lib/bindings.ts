@@ -56,6 +56,14 @@ detail: string, };
 
 export type Backend = "flex" | "wgpu";
 
+export type BatchPosition = { 
+/**
+ * 1-based.
+ */
+index: number, total: number, submissionId: string, shortId: string, title: string, };
+
+export type BatchProgress = { "kind": "submission", position: BatchPosition, } | { "kind": "verify", progress: VerifyProgress, } | { "kind": "verified", verification: VerificationDetail, };
+
 export type BatchRow = { submissionId: string, shortId: string, title: string, 
 /**
  * The stored verification.

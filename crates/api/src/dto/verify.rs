@@ -60,6 +60,36 @@ pub enum VerifyProgress {
     Run { progress: RunProgress },
 }
 
+/// Which submission of a batch is being verified, so a front end can say "submission 2 of 5:
+/// logconf v2".
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchPosition {
+    /// 1-based.
+    pub index: u32,
+    pub total: u32,
+    pub submission_id: String,
+    pub short_id: String,
+    pub title: String,
+}
+
+/// Progress of a batch in flight: a submission's verification starts, then that verification's
+/// own progress, then it is stored (and stays stored whatever happens to the rest of the batch).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum BatchProgress {
+    Submission {
+        position: BatchPosition,
+    },
+    Verify {
+        progress: VerifyProgress,
+    },
+    /// Boxed: a whole report, next to variants of a few words.
+    Verified {
+        verification: Box<VerificationDetail>,
+    },
+}
+
 /// A submission's newest verification, as the queue shows and filters it.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
