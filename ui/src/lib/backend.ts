@@ -6,6 +6,8 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   ApiError,
   AuditEntryView,
+  BatchProgress,
+  BatchVerification,
   FileContent,
   ImportReport,
   ListQuery,
@@ -56,14 +58,17 @@ async function startRun(
   request: RunRequest,
   onProgress: (event: RunProgress) => void,
 ): Promise<RunDetail> {
-  let progress: Channel<RunProgress>;
+  return call("start_run", { ticket, request, progress: channel(onProgress) });
+}
+
+/** A channel for a command's progress events. */
+function channel<T>(onEvent: (event: T) => void): Channel<T> {
   try {
-    // Outside the app's webview there is no IPC to open a channel on: reject like a command would.
-    progress = new Channel<RunProgress>(onProgress);
+    return new Channel<T>(onEvent);
   } catch (e) {
+    // Outside the app's webview there is no IPC to open a channel on: reject like a command would.
     throw toApiError(e);
   }
-  return call("start_run", { ticket, request, progress });
 }
 
 /**
@@ -77,13 +82,22 @@ async function startVerify(
   request: VerifyRequest,
   onProgress: (event: VerifyProgress) => void,
 ): Promise<VerificationDetail> {
-  let progress: Channel<VerifyProgress>;
-  try {
-    progress = new Channel<VerifyProgress>(onProgress);
-  } catch (e) {
-    throw toApiError(e);
-  }
-  return call("start_verify", { ticket, id, request, progress });
+  return call("start_verify", { ticket, id, request, progress: channel(onProgress) });
+}
+
+/**
+ * Verifies the submissions `ids` one after another, then corrects their significance p-values
+ * across the batch; resolves with the batch's table. Which submission starts, its runs' progress
+ * and each stored verification go to `onProgress`; `cancelRun(ticket)` stops the batch (it then
+ * rejects with code `cancelled`; the verifications finished before stay stored).
+ */
+async function startVerifyBatch(
+  ticket: string,
+  ids: string[],
+  request: VerifyRequest,
+  onProgress: (event: BatchProgress) => void,
+): Promise<BatchVerification> {
+  return call("start_verify_batch", { ticket, ids, request, progress: channel(onProgress) });
 }
 
 export const backend = {
@@ -104,6 +118,7 @@ export const backend = {
   runDetail: (id: string): Promise<RunDetail> => call("run_detail", { id }),
   startRun,
   startVerify,
+  startVerifyBatch,
   /** The submission's stored verifications, newest first. */
   submissionVerifications: (id: string): Promise<VerificationDetail[]> => call("submission_verifications", { id }),
   /** False when the run had already ended (its result still arrives through `startRun`). */

@@ -3,6 +3,7 @@
 
 import type { ApiError, RunDetail, RunRequest, SourceLocation, TaskSummary } from "./bindings";
 import { backend, isApiError } from "./backend";
+import { cancelByTicket } from "./cancel";
 import { reportError } from "./errors.svelte";
 import {
   DEFAULT_FIRST_SEED,
@@ -14,8 +15,6 @@ import {
   type RunDraft,
 } from "./runs";
 import { methodSubmission, type RerunPrefs } from "./rerun";
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** `failed`: the method failed or training diverged (`runFailed`); the run stays listed with its error. */
 export type FlightStatus = "running" | "cancelling" | "cancelled" | "failed";
@@ -140,21 +139,15 @@ class RunsState {
     }
   }
 
-  async cancel(ticket: string, wait: (ms: number) => Promise<void> = sleep): Promise<void> {
+  async cancel(ticket: string, wait?: (ms: number) => Promise<void>): Promise<void> {
     if (this.find(ticket)?.status !== "running") return;
     this.update(ticket, (r) => ({ ...r, status: "cancelling" }));
-    const stillCancelling = () => this.find(ticket)?.status === "cancelling";
-    try {
-      // The backend learns a ticket as `start_run` begins, so a cancel sent in the same instant
-      // can find nothing: ask again while the run goes on. Once it has ended, `launch` hears it.
-      for (let delay = 50; stillCancelling(); delay = Math.min(2 * delay, 500)) {
-        if (await backend.cancelRun(ticket)) return;
-        await wait(delay);
-      }
-    } catch (e) {
-      if (stillCancelling()) this.update(ticket, (r) => ({ ...r, status: "running" }));
-      reportError("Cancelling the run", e);
-    }
+    const hooks = {
+      stillCancelling: () => this.find(ticket)?.status === "cancelling",
+      resume: () => this.update(ticket, (r) => ({ ...r, status: "running" as const })),
+      context: "Cancelling the run",
+    };
+    await cancelByTicket(ticket, hooks, wait);
   }
 
   /** The `x` key: cancels the run started last that is still running. */

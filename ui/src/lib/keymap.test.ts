@@ -84,6 +84,29 @@ describe("resolveKey", () => {
     // x is text while typing in a field.
     expect(resolveKey({ key: "x" }, { ...verifying, typing: true })).toBeNull();
   });
+  it("marks queue rows for a batch with Space and clears them with c; V stays the verify key", () => {
+    expect(resolveKey({ key: " " }, queue)).toEqual({ type: "toggleMark" });
+    // In the detail Space scrolls the page, as everywhere; nothing marks a row out of sight.
+    expect(resolveKey({ key: " " }, inDiff)).toBeNull();
+    expect(resolveKey({ key: "c" }, inDiff)).toEqual({ type: "clearMarks" });
+    for (const key of [" ", "c"]) {
+      expect(resolveKey({ key }, runs), key).toBeNull();
+      expect(resolveKey({ key }, { ...queue, typing: true }), key).toBeNull();
+      expect(resolveKey({ key }, { ...queue, overlayOpen: true }), key).toBeNull();
+    }
+    const documented = CHEAT_SHEET.find((g) => g.group === "Queue")!.keys.flatMap((k) => k.keys);
+    expect(documented).toEqual(expect.arrayContaining(["Space", "c", "V"]));
+  });
+  it("cancels a running batch with x, after the shown submission's own verification, also from its sheet", () => {
+    expect(resolveKey({ key: "x" }, { ...queue, batchRunning: true })).toEqual({ type: "cancelBatch" });
+    expect(resolveKey({ key: "x" }, { ...queue, batchRunning: true, verifying: true })).toEqual({ type: "cancelVerify" });
+    const sheet = { ...queue, overlayOpen: true, batchSheet: true };
+    expect(resolveKey({ key: "x" }, { ...sheet, batchRunning: true })).toEqual({ type: "cancelBatch" });
+    expect(resolveKey({ key: "x" }, sheet)).toBeNull();
+    // Another overlay (the cheat sheet, the import dialog) keeps x to itself.
+    expect(resolveKey({ key: "x" }, { ...queue, overlayOpen: true, batchRunning: true })).toBeNull();
+    expect(resolveKey({ key: "x" }, { ...sheet, batchRunning: true, typing: true })).toBeNull();
+  });
   it("moves through stored runs with j/k and the arrows on the Runs screen, whatever the review focus", () => {
     const runsFromDetail = { ...runs, focus: "detail" as const };
     expect(resolveKey({ key: "j" }, runsFromDetail)).toEqual({ type: "next" });

@@ -34,7 +34,10 @@ export type Action =
   | { type: "cancelRun" }
   | { type: "rerun" }
   | { type: "verify" }
-  | { type: "cancelVerify" };
+  | { type: "cancelVerify" }
+  | { type: "toggleMark" }
+  | { type: "clearMarks" }
+  | { type: "cancelBatch" };
 
 /** The parts of a KeyboardEvent the map looks at. */
 export interface KeyInput {
@@ -55,6 +58,10 @@ export interface KeyContext {
   view?: View;
   /** The submission shown has a verification running: x cancels it. */
   verifying?: boolean;
+  /** A batch verification runs: x cancels it (after the shown submission's own verification). */
+  batchRunning?: boolean;
+  /** The overlay open is the batch verification's sheet, where x still cancels the batch. */
+  batchSheet?: boolean;
 }
 
 export function resolveKey(input: KeyInput, ctx: KeyContext): Action | null {
@@ -64,6 +71,7 @@ export function resolveKey(input: KeyInput, ctx: KeyContext): Action | null {
   if (ctx.typing) return key === "Escape" ? { type: "blurInput" } : null;
   if (ctx.overlayOpen) {
     if (key === "Escape" || key === "?") return { type: "closeOverlay" };
+    if (key === "x" && ctx.batchSheet && ctx.batchRunning) return { type: "cancelBatch" };
     return null;
   }
   return ctx.view === "runs" ? resolveRunsKey(key) : resolveReviewKey(key, ctx);
@@ -150,7 +158,12 @@ function resolveReviewKey(key: string, ctx: KeyContext): Action | null {
     // x cancels, as in the Runs view; Escape keeps meaning "back", so a habit never throws away
     // a minute of runs.
     case "x":
-      return ctx.verifying ? { type: "cancelVerify" } : null;
+      return ctx.verifying ? { type: "cancelVerify" } : ctx.batchRunning ? { type: "cancelBatch" } : null;
+    // Space marks the queue's row for a batch (in the detail it scrolls, as in any page).
+    case " ":
+      return ctx.focus === "queue" ? { type: "toggleMark" } : null;
+    case "c":
+      return { type: "clearMarks" };
     case "Escape":
       return { type: "queue" };
     case "u":
@@ -180,6 +193,9 @@ export const CHEAT_SHEET: readonly { group: string; keys: readonly { keys: strin
       { keys: ["Enter", "o"], does: "Open the selected submission" },
       { keys: ["/"], does: "Filter by title, author, task, id; verified:+1 -1 ? none" },
       { keys: ["s"], does: "Sort by newest / claimed PGR" },
+      { keys: ["Space"], does: "Select the submission for a batch, or unselect it" },
+      { keys: ["c"], does: "Clear the selection" },
+      { keys: ["V"], does: "Verify the selected submissions as a batch (Shift+v)" },
       { keys: ["u", "Esc"], does: "Back to the queue" },
     ],
   },
@@ -194,7 +210,7 @@ export const CHEAT_SHEET: readonly { group: string; keys: readonly { keys: strin
       { keys: ["y"], does: "Copy the submission id" },
       { keys: ["R"], does: "Re-run its method (Shift+r)" },
       { keys: ["V"], does: "Verify it: a dozen runs, in the background (Shift+v)" },
-      { keys: ["x"], does: "Cancel its verification, while one runs" },
+      { keys: ["x"], does: "Cancel its verification while one runs, else the batch's" },
     ],
   },
   {

@@ -1,6 +1,8 @@
 // Builders for the transport types in unit tests.
 
+import type { ComponentProps } from "svelte";
 import type { ClaimView, RunSummary, SeedOutcome, SubmissionSummary } from "./bindings";
+import type Queue from "../components/Queue.svelte";
 
 export function claim(overrides: Partial<ClaimView> = {}): ClaimView {
   return {
@@ -67,6 +69,37 @@ export function runSummary(overrides: Partial<RunSummary> = {}): RunSummary {
     finishedAt: "2026-05-02T10:00:00Z",
     createdBy: "reviewer",
     submissionId: "3f9e0c12ab45cd67ef890123456789abcdef0123456789abcdef0123456789ab",
+    ...overrides,
+  };
+}
+
+/** The queue's props around `rows`: nothing filtered, selected or marked, every callback a no-op. */
+export function queueProps(rows: SubmissionSummary[], overrides: Partial<ComponentProps<typeof Queue>> = {}): ComponentProps<typeof Queue> {
+  const noop = () => {};
+  return {
+    rows,
+    total: rows.length,
+    everything: rows,
+    authors: [],
+    tasks: [],
+    selectedId: null,
+    active: true,
+    loading: false,
+    theme: "light",
+    filterText: "",
+    sort: "created",
+    author: null,
+    task: null,
+    onselect: noop,
+    onopen: noop,
+    ontoggletheme: noop,
+    onhelp: noop,
+    onimport: noop,
+    onswitchview: noop,
+    marked: [],
+    ontogglemark: noop,
+    onclearmarks: noop,
+    onverifymarked: noop,
     ...overrides,
   };
 }

@@ -6,7 +6,7 @@ import type { VerificationDetail, VerificationReport, VerifyProgress } from "./b
 import Queue from "../components/Queue.svelte";
 import VerificationView from "../components/VerificationView.svelte";
 import VerifyFlight from "../components/VerifyFlight.svelte";
-import { summary } from "./test-fixtures";
+import { queueProps, summary } from "./test-fixtures";
 import { foldVerifyProgress, initialLiveVerify } from "./verify";
 import type { VerifyFlight as Flight } from "./verifying.svelte";
 import refuted from "../../../docs/verification/consistency-elicitation.json";
@@ -81,29 +81,7 @@ describe("Queue", () => {
       summary({ id: "a".repeat(64), shortId: "a".repeat(12), verification: { id: "v", vote: "-1", failed: ["reproduction"], warned: [], task: "digits", finishedAt: "2026-05-02T10:00:00Z" } }),
       summary({ id: "b".repeat(64), shortId: "b".repeat(12), verification: null }),
     ];
-    const { body } = render(Queue, {
-      props: {
-        rows,
-        total: 2,
-        everything: rows,
-        authors: [],
-        tasks: [],
-        selectedId: null,
-        active: true,
-        loading: false,
-        theme: "light",
-        filterText: "verified:-1",
-        sort: "created",
-        author: null,
-        task: null,
-        onselect: () => {},
-        onopen: () => {},
-        ontoggletheme: () => {},
-        onhelp: () => {},
-        onimport: () => {},
-        onswitchview: () => {},
-      },
-    });
+    const { body } = render(Queue, { props: queueProps(rows, { filterText: "verified:-1" }) });
     expect(body).toMatch(/data-testid="queue-verification" data-vote="-1">✗</);
     expect(body).toContain("failed: reproduction");
     expect(body).toMatch(/data-testid="queue-verification" data-vote=""><\/span>/);

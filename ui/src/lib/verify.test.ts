@@ -69,6 +69,15 @@ describe("buildVerifyRequest", () => {
     expect(buildVerifyRequest({ task: "digits", seeds: 5, device: "cpu", quick: true })).toMatchObject({ request: { quick: true } });
     expect(buildVerifyRequest({ task: "digits", seeds: 101, device: "cpu" })).toMatchObject({ ok: false, problem: /at most/ });
   });
+  it("leaves the pack out for a batch that verifies each submission on its own claimed pack", () => {
+    const each = { claimedPackByDefault: true };
+    expect(buildVerifyRequest({ task: "", seeds: 5, device: "cpu", quick: true }, each)).toEqual({
+      ok: true,
+      request: { seeds: 5, device: "cpu", quick: true },
+    });
+    expect(buildVerifyRequest({ task: "wine", seeds: 5, device: "cpu" }, each)).toMatchObject({ request: { task: "wine" } });
+    expect(buildVerifyRequest({ task: "", seeds: 4, device: "cpu" }, each)).toMatchObject({ ok: false, problem: /at least 5/ });
+  });
   it("labels the seeds counted up from 42", () => {
     expect(verifySeedsLabel(5)).toBe("42–46");
     expect(verifySeedsLabel(7)).toBe("42–48");

@@ -39,15 +39,22 @@ export interface VerifyDraft {
 
 export type VerifyCheck = { ok: true; request: VerifyRequest } | { ok: false; problem: string };
 
-export function buildVerifyRequest(draft: VerifyDraft): VerifyCheck {
+export interface VerifyRequestOptions {
+  /** An empty pack means each submission's first claimed pack (a batch), not a missing answer. */
+  claimedPackByDefault?: boolean;
+}
+
+export function buildVerifyRequest(draft: VerifyDraft, options: VerifyRequestOptions = {}): VerifyCheck {
   const task = draft.task.trim();
-  if (task === "") return { ok: false, problem: "Pick a task pack." };
+  if (task === "" && !options.claimedPackByDefault) return { ok: false, problem: "Pick a task pack." };
   const seeds = Number(draft.seeds);
   if (!Number.isInteger(seeds) || seeds < VERIFY_MIN_SEEDS) {
     return { ok: false, problem: `Seeds: a whole number, at least ${VERIFY_MIN_SEEDS} (the pre-registered 42–46).` };
   }
   if (seeds > VERIFY_MAX_SEEDS) return { ok: false, problem: `Seeds: at most ${VERIFY_MAX_SEEDS}.` };
-  return { ok: true, request: { task, seeds, device: draft.device, quick: draft.quick ?? false } };
+  const request: VerifyRequest = { seeds, device: draft.device, quick: draft.quick ?? false };
+  if (task !== "") request.task = task;
+  return { ok: true, request };
 }
 
 /** The seeds a verification with `count` seeds uses: "42–46". */

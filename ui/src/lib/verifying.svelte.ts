@@ -3,11 +3,10 @@
 
 import type { VerificationDetail, VerifyRequest } from "./bindings";
 import { backend, isApiError } from "./backend";
+import { cancelByTicket } from "./cancel";
 import { reportError } from "./errors.svelte";
 import { newTicket } from "./runs";
 import { foldVerifyProgress, initialLiveVerify, type LiveVerify } from "./verify";
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** `cancelled`: stopped on request; nothing was stored. It stays listed, calmly, until dismissed. */
 export type VerifyStatus = "running" | "cancelling" | "cancelled";
@@ -36,6 +35,12 @@ class VerifyingState {
   storedCount = $state(0);
   /** The verification stored last (shown at once on its submission's page). */
   lastStored: VerificationDetail | null = $state.raw(null);
+
+  /** A verification was stored (by this module, or by a batch): pages and the queue reload. */
+  recordStored(detail: VerificationDetail): void {
+    this.lastStored = detail;
+    this.storedCount += 1;
+  }
 
   /** The submission's verification still listed (running, cancelling or cancelled), if any. */
   of(submissionId: string): VerifyFlight | null {
@@ -90,8 +95,7 @@ class VerifyingState {
         this.update(ticket, (f) => (f.status === "cancelled" ? f : { ...f, live: foldVerifyProgress(f.live, event) })),
       );
       this.remove(ticket);
-      this.lastStored = detail;
-      this.storedCount += 1;
+      this.recordStored(detail);
     } catch (e) {
       if (isApiError(e) && e.code === "cancelled") {
         this.update(ticket, (f) => ({ ...f, status: "cancelled", endedAt: now() }));
@@ -102,21 +106,15 @@ class VerifyingState {
     }
   }
 
-  async cancel(ticket: string, wait: (ms: number) => Promise<void> = sleep): Promise<void> {
+  async cancel(ticket: string, wait?: (ms: number) => Promise<void>): Promise<void> {
     if (this.find(ticket)?.status !== "running") return;
     this.update(ticket, (f) => ({ ...f, status: "cancelling" }));
-    const stillCancelling = () => this.find(ticket)?.status === "cancelling";
-    try {
-      // The backend learns the ticket as `start_verify` begins: a cancel sent in the same instant
-      // can find nothing, so ask again while it goes on. Once it has ended, `launch` hears it.
-      for (let delay = 50; stillCancelling(); delay = Math.min(2 * delay, 500)) {
-        if (await backend.cancelRun(ticket)) return;
-        await wait(delay);
-      }
-    } catch (e) {
-      if (stillCancelling()) this.update(ticket, (f) => ({ ...f, status: "running" }));
-      reportError("Cancelling the verification", e);
-    }
+    const hooks = {
+      stillCancelling: () => this.find(ticket)?.status === "cancelling",
+      resume: () => this.update(ticket, (f) => ({ ...f, status: "running" as const })),
+      context: "Cancelling the verification",
+    };
+    await cancelByTicket(ticket, hooks, wait);
   }
 
   /** Cancels the submission's running verification, if it has one. */
