@@ -10,7 +10,8 @@ use crate::markdown::seeds;
 use crate::plot::seed_plot;
 use crate::{figure_value, number, optional, status_text, unit_name, vote_text};
 
-const STYLE: &str = r#"
+/// The report look, shared with the review export: light and dark, following the reader's setting.
+pub(crate) const STYLE: &str = r#"
 :root { color-scheme: light dark; --fg: #1d1f23; --muted: #5f6670; --bg: #fbfbfa; --line: #d9dbde;
   --pass: #1a7f37; --warn: #9a6700; --fail: #cf222e; --na: #6e7781; --claimed: #8250df; --repro: #0969da; }
 @media (prefers-color-scheme: dark) { :root { --fg: #e6e7e9; --muted: #9aa1ab; --bg: #17191c; --line: #33373d;
@@ -52,17 +53,7 @@ pub fn html(r: &VerificationReport) -> String {
         r.total_seconds,
         escape(&r.finished_at),
     );
-    let class = match r.suggestion.vote {
-        SuggestedVote::Verified => "verified",
-        SuggestedVote::Refuted => "refuted",
-        SuggestedVote::NeedsHuman => "human",
-    };
-    let _ = write!(
-        out,
-        "<div class=\"vote {class}\"><strong>Suggested vote: {}.</strong> {}</div>",
-        vote_text(r.suggestion.vote),
-        escape(&r.suggestion.reason)
-    );
+    suggestion(&mut out, r.suggestion.vote, &r.suggestion.reason);
     out.push_str("<table><tr><th>check</th><th>status</th><th>finding</th></tr>");
     for c in &r.checks {
         let _ = write!(
@@ -80,6 +71,21 @@ pub fn html(r: &VerificationReport) -> String {
     }
     out.push_str("</body></html>\n");
     out
+}
+
+/// The suggested vote as a banner, its border coloured by the vote.
+pub(crate) fn suggestion(out: &mut String, vote: SuggestedVote, reason: &str) {
+    let class = match vote {
+        SuggestedVote::Verified => "verified",
+        SuggestedVote::Refuted => "refuted",
+        SuggestedVote::NeedsHuman => "human",
+    };
+    let _ = write!(
+        out,
+        "<div class=\"vote {class}\"><strong>Suggested vote: {}.</strong> {}</div>",
+        vote_text(vote),
+        escape(reason)
+    );
 }
 
 fn status_class(status: CheckStatus) -> &'static str {
@@ -157,7 +163,7 @@ fn check(out: &mut String, c: &CheckResult) {
     }
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 

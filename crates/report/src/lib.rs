@@ -4,7 +4,11 @@
 //! self-contained file (inline CSS and SVG, no script, nothing fetched).
 //!
 //! Both renderers only display: every status and sentence comes from `aar-checks`.
+//!
+//! [`export`] renders the review export (every submission with its claims, verification, votes
+//! and sign-offs) the same ways, and as CSV for a spreadsheet.
 
+pub mod export;
 mod html;
 mod markdown;
 mod plot;

@@ -2,19 +2,14 @@
 
 use std::fmt::Write as _;
 
-use aar_review_schemas::verification::{CheckResult, VerificationReport};
+use aar_review_schemas::verification::{CheckResult, SuggestedVote, VerificationReport};
 
 use crate::{figure_value, number, optional, status_text, unit_name, vote_text};
 
 pub fn markdown(r: &VerificationReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Verification of “{}”\n", escape(&r.title));
-    let _ = writeln!(
-        out,
-        "**Suggested vote: {}.** {}\n",
-        vote_text(r.suggestion.vote),
-        escape(&r.suggestion.reason)
-    );
+    let _ = writeln!(out, "{}\n", suggestion(r.suggestion.vote, &r.suggestion.reason));
     let _ = writeln!(
         out,
         "Submission `{}` · method sha256 `{}` · family {} · pack `{}`, {} split · seeds {} · {} ({}) · engine {} · {:.0} s · {}\n",
@@ -38,6 +33,11 @@ pub fn markdown(r: &VerificationReport) -> String {
         check(&mut out, c);
     }
     out
+}
+
+/// The suggested vote in bold, then its reason.
+pub(crate) fn suggestion(vote: SuggestedVote, reason: &str) -> String {
+    format!("**Suggested vote: {}.** {}", vote_text(vote), escape(reason))
 }
 
 fn check(out: &mut String, c: &CheckResult) {
@@ -103,7 +103,7 @@ fn escape(text: &str) -> String {
 }
 
 /// A table cell: escaped, on one line, without column breaks.
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     escape(text).replace('|', "\\|").replace('\n', " ")
 }
 
