@@ -46,10 +46,11 @@ class BatchingState {
    * Verifies `members` one after another and follows the batch to the end: its table (kept in
    * `result`), cancelled (kept listed, dismissible), or failed (reported in the error banner,
    * which says where it stopped). Each verification stored on the way is announced through
-   * `verifying`, so the queue's badges and an open page update at once.
+   * `verifying`, so the queue's badges and an open page update at once. Resolves with the table
+   * when there is one.
    */
-  async launch(members: BatchMember[], request: VerifyRequest, options: BatchLaunchOptions = {}): Promise<void> {
-    if (this.running || members.length === 0) return;
+  async launch(members: BatchMember[], request: VerifyRequest, options: BatchLaunchOptions = {}): Promise<BatchVerification | null> {
+    if (this.running || members.length === 0) return null;
     const now = options.now ?? Date.now;
     const ticket = newTicket();
     this.result = null;
@@ -62,6 +63,7 @@ class BatchingState {
       });
       this.flight = null;
       this.result = result;
+      return result;
     } catch (e) {
       if (isApiError(e) && e.code === "cancelled") {
         this.update(ticket, (f) => ({ ...f, status: "cancelled", endedAt: now() }));
@@ -69,6 +71,7 @@ class BatchingState {
         this.flight = null;
         reportError(`Verifying a batch of ${members.length}`, e);
       }
+      return null;
     }
   }
 

@@ -49,7 +49,7 @@ describe("a batch verification in flight", () => {
 
     const table = { rows: [] } as BatchVerification;
     pending[0]!.resolve(table);
-    await done;
+    expect(await done, "the sheet learns the batch verified its members").toBe(table);
     expect(batching.flight).toBeNull();
     expect(batching.result).toBe(table);
     expect(batching.running).toBe(false);
@@ -74,7 +74,7 @@ describe("a batch verification in flight", () => {
 
     clock = 5000;
     pending[0]!.reject({ code: "cancelled", message: "the batch was cancelled at submission 2 of 2", location: null });
-    await done;
+    expect(await done, "a cancelled batch has no table: the selection stays for another try").toBeNull();
     expect(batching.flight).toMatchObject({ status: "cancelled", startedAt: 1000, endedAt: 5000 });
     expect(batching.flight?.live.stored).toBe(1);
     expect(batching.running).toBe(false);
