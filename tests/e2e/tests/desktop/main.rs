@@ -1,5 +1,6 @@
 //! Drives the real desktop app: queue, filter, Overview, Code, Diff, keyboard, import, a re-run
-//! from the Runs view, a re-run of a submission's own method from its page, screenshots.
+//! from the Runs view, a re-run of a submission's own method from its page, a verification from
+//! its page, screenshots; `AAR_E2E_BATCH=1` also verifies a selection of two as a batch.
 //!
 //! Run by `./dev test` as
 //! `xvfb-run -a cargo test -p aar-review-e2e -- --ignored --test-threads=1`
@@ -110,6 +111,10 @@ async fn exercise(client: &Client, db: &Path) {
     rerun_from_the_runs_view(client, db).await;
     rerun_a_submission_from_its_page(client, db).await;
     verify_a_submission_from_its_page(client).await;
+    // A batch takes another minute or more on a 2-core machine: run when asked for.
+    if std::env::var_os("AAR_E2E_BATCH").is_some_and(|v| v == "1") {
+        verify_a_selection_as_a_batch(client).await;
+    }
 }
 
 /// A fresh database gets the demo corpus on the first start.
@@ -501,6 +506,102 @@ async fn verify_a_submission_from_its_page(client: &Client) {
     if std::env::var_os("AAR_E2E_SCREENSHOT_TO_DOCS").is_some_and(|v| v == "1") {
         write_png(&root.join("docs"), "verification.png", &png);
     }
+}
+
+/// Space selects the vanilla baseline in the queue and a click on its checkbox logconf v2; V then
+/// verifies the two as a batch, quick, on the smallest pack, and the table shows both with their
+/// p-values raw and corrected across the batch; the queue's badges follow.
+async fn verify_a_selection_as_a_batch(client: &Client) {
+    // Put the keyboard on the vanilla baseline's row in the queue (u), and select it (Space).
+    on_queue_row(client, VANILLA, "row.click()").await;
+    press(client, "u ").await;
+    let marked = wait_for("Space to select the queue's row", STEP, async || {
+        text(client, "[data-testid=queue-marks-count]").await.filter(|t| t.starts_with("1 selected"))?;
+        text(client, "[data-testid=queue-row].marked .row-title").await
+    })
+    .await;
+    assert_eq!(marked, VANILLA, "Space selects the row the keyboard is on");
+    on_queue_row(client, LOGCONF_V2, "row.querySelector('[data-testid=queue-mark]').click()").await;
+    wait_for("the checkbox to add logconf v2 to the selection", STEP, async || {
+        text(client, "[data-testid=queue-marks-count]").await.filter(|t| t.starts_with("2 selected"))
+    })
+    .await;
+
+    press(client, "V").await;
+    let task = wait_for("V to open the batch sheet with the packs loaded", STEP, async || {
+        let select =
+            client.find(Locator::Css("[data-testid=batch-dialog] [data-testid=verify-task]")).await.ok()?;
+        select.is_enabled().await.ok()?.then_some(select)
+    })
+    .await;
+    let mut members = texts(client, "[data-testid=batch-members] li").await;
+    members.sort();
+    let mut selected = [VANILLA, LOGCONF_V2];
+    selected.sort();
+    assert_eq!(members, selected, "the sheet lists the selection");
+    task.select_by_value("digits").await.expect("digits, the smallest pack, is offered");
+    client
+        .find(Locator::Css("[data-testid=batch-dialog] [data-testid=verify-device]"))
+        .await
+        .expect("a device choice")
+        .select_by_value("cpu")
+        .await
+        .expect("cpu is a device choice");
+    click(client, "[data-testid=batch-dialog] [data-testid=verify-quick]").await;
+    click(client, "[data-testid=batch-dialog] [data-testid=verify-start]").await;
+    let position = wait_for("the batch to say which submission runs", STEP, async || {
+        text(client, "[data-testid=batch-position]").await.filter(|t| t.contains(" of 2"))
+    })
+    .await;
+    assert!(position.starts_with("Submission"), "the sheet says where the batch is: {position:?}");
+
+    let rows = wait_for("the batch table", RERUN, async || {
+        let rows = texts(client, "[data-testid=batch-row]").await;
+        (rows.len() == 2).then_some(rows)
+    })
+    .await;
+    for title in [VANILLA, LOGCONF_V2] {
+        assert!(rows.iter().any(|r| r.contains(title)), "a row for {title}: {rows:?}");
+    }
+    let values = |css: &'static str| async move {
+        let script =
+            "return Array.from(document.querySelectorAll(arguments[0]), e => Number(e.dataset.value));";
+        let values = client.execute(script, vec![css.into()]).await.expect("the page runs a script");
+        serde_json::from_value::<Vec<f64>>(values).expect("numbers")
+    };
+    let (p, holm) = (values("[data-testid=batch-p]").await, values("[data-testid=batch-p-holm]").await);
+    assert_eq!((p.len(), holm.len()), (2, 2), "every row has its p-values: {p:?} {holm:?}");
+    for (p, holm) in p.iter().zip(&holm) {
+        assert!((0.0..=1.0).contains(p) && holm >= p, "Holm never lowers a p-value: {p} → {holm}");
+    }
+    let note = text(client, "[data-testid=batch-note]").await.unwrap_or_default();
+    assert!(note.contains("looks better than it is"), "one sentence says why: {note:?}");
+    let badge = on_queue_row(
+        client,
+        LOGCONF_V2,
+        "return row.querySelector('[data-testid=queue-verification]').dataset.vote",
+    )
+    .await;
+    assert!(badge.as_str().is_some_and(|v| !v.is_empty()), "the queue shows logconf v2 verified: {badge}");
+
+    let png = screenshot(client).await;
+    write_png(&repo_root().join("tests/e2e/artifacts"), "batch.png", &png);
+    press(client, "\u{E00C}").await;
+    wait_for("Escape to close the batch sheet", STEP, async || {
+        client.find(Locator::Css("[data-testid=batch-dialog]")).await.is_err().then_some(())
+    })
+    .await;
+}
+
+/// Runs `action` (JavaScript, with `row` bound) on the queue's row titled `title`.
+async fn on_queue_row(client: &Client, title: &str, action: &str) -> serde_json::Value {
+    let script = format!(
+        "const row = Array.from(document.querySelectorAll('[data-testid=queue-row]'))
+             .find(r => r.querySelector('.row-title')?.innerText === arguments[0]);
+         if (!row) throw new Error('no queue row titled ' + arguments[0]);
+         {action};"
+    );
+    client.execute(&script, vec![title.into()]).await.unwrap_or_else(|e| panic!("{title} in the queue: {e}"))
 }
 
 fn touring() -> bool {
