@@ -18,7 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 BUNDLES = os.path.join(os.path.dirname(HERE), "bundles")
 
 TOP = {"schema_version", "title", "author", "created_at", "hypothesis", "description", "method", "family",
-       "files", "logs", "source_ref", "parent", "claims", "posts"}
+       "files", "logs", "source_ref", "parent", "revision", "claims", "posts"}
 REQUIRED = {"schema_version", "title", "author", "created_at", "hypothesis", "description", "method"}
 CLAIM = {"task", "split", "pgr", "pgr_se", "weak_acc", "ceiling_acc", "student_acc", "seeds", "per_seed"}
 CLAIM_REQUIRED = {"task", "pgr", "seeds"}

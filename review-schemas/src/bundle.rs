@@ -53,6 +53,11 @@ pub struct SubmissionManifest {
     /// submission id (full or abbreviated).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    /// True when this submission is a new version of its parent (the same method, revised by
+    /// the same author) rather than a new method built on it. A new version makes the votes on
+    /// the version before it stale; a derived method leaves them alone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub revision: bool,
     /// Results the author claims, one entry per task family.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub claims: Vec<Claim>,

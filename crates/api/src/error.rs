@@ -60,6 +60,14 @@ impl ApiError {
     pub fn invalid(message: impl Into<String>) -> ApiError {
         ApiError::new(ErrorCode::InvalidInput, message)
     }
+
+    /// A review rule's refusal, worded as the database's are: "refused by the rule `x`: ...".
+    pub fn refused(rule: ReviewRule, message: impl std::fmt::Display) -> ApiError {
+        ApiError {
+            rule: Some(rule),
+            ..ApiError::new(ErrorCode::Refused, format!("refused by the rule `{rule}`: {message}"))
+        }
+    }
 }
 
 impl From<aar_store::StoreError> for ApiError {

@@ -9,9 +9,11 @@ mod demo;
 pub mod diff;
 pub mod dto;
 mod error;
+mod export;
 mod import;
 mod methods;
 pub mod progress;
+mod review;
 mod runs;
 mod verify;
 mod views;
@@ -25,6 +27,7 @@ use aar_store::{ListFilter, Store, WriteContext};
 pub use aar_engine::{CancelToken, Phase, ProgressEvent, ProgressSink};
 /// What a sandboxed method touched, as the run report keeps it.
 pub use aar_review_schemas::method::AccessLog;
+pub use aar_review_schemas::review::Role;
 pub use aar_review_schemas::run::RunReport;
 /// The audit chain's check crosses the API as the store reports it (one type, no copy).
 pub use aar_store::{AuditVerification, BrokenLink};
@@ -104,8 +107,12 @@ impl Api {
     /// (anything else with a `scheme://` is refused before the disk is touched). `actor` is who
     /// the audit log records for every write.
     pub async fn open(location: &str, actor: String, clock: Clock) -> ApiResult<Api> {
-        let actor = validate_actor(actor)?;
         let store = Store::open(location).await?;
+        // In team mode the database login is who acts, whatever name was configured.
+        let actor = match store.team_identity().await? {
+            Some(login) => login,
+            None => validate_actor(actor)?,
+        };
         let shown = aar_store::redact(location);
         Ok(Api { store, location: shown, actor, clock, active_runs: Default::default() })
     }
@@ -164,7 +171,8 @@ impl Api {
     pub async fn list(&self, query: &ListQuery) -> ApiResult<Vec<SubmissionSummary>> {
         let filter = ListFilter { author: query.author.clone(), task: query.task.clone() };
         let rows = self.store.list(&filter).await?;
-        let mut summaries = views::summaries(&self.store, rows).await?;
+        let reviews = self.reviews().await?;
+        let mut summaries = views::summaries(&self.store, rows, &reviews).await?;
         if query.sort == SortKey::ClaimedPgr {
             // Stable sort keeps newest-first among equal PGRs.
             summaries.sort_by(|a, b| {
@@ -182,7 +190,9 @@ impl Api {
 
     pub async fn show(&self, id: &str) -> ApiResult<SubmissionDetail> {
         let id = self.resolve(id).await?;
-        views::detail(&self.store, &id).await
+        let mut detail = views::detail(&self.store, &id).await?;
+        detail.summary.review = self.reviews().await?.of(id.as_str());
+        Ok(detail)
     }
 
     /// One file of a submission, by path.
@@ -472,6 +482,13 @@ pub fn typescript_bindings() -> String {
     collect.visit::<VerifyProgress>();
     collect.visit::<BatchVerification>();
     collect.visit::<BatchProgress>();
+    collect.visit::<Reviewer>();
+    collect.visit::<ReviewView>();
+    collect.visit::<VoteRequest>();
+    collect.visit::<CommentRequest>();
+    collect.visit::<FlagJudgement>();
+    collect.visit::<CheckPrecision>();
+    collect.visit::<ExportFormat>();
     let mut decls = collect.decls;
     decls.sort();
     let decls = decls.into_iter().map(|(_, decl)| decl);

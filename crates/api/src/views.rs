@@ -52,7 +52,11 @@ impl ParentIndex {
     }
 }
 
-pub(crate) async fn summaries(store: &Store, rows: Vec<SubmissionRow>) -> ApiResult<Vec<SubmissionSummary>> {
+pub(crate) async fn summaries(
+    store: &Store,
+    rows: Vec<SubmissionRow>,
+    reviews: &crate::review::Reviews,
+) -> ApiResult<Vec<SubmissionSummary>> {
     let index = ParentIndex::load(store).await?;
     let mut claims: BTreeMap<SubmissionId, Vec<ClaimRow>> = BTreeMap::new();
     for claim in store.all_claims().await? {
@@ -70,6 +74,7 @@ pub(crate) async fn summaries(store: &Store, rows: Vec<SubmissionRow>) -> ApiRes
             let mut s =
                 summary(row, claims.get(&row.id).map(Vec::as_slice).unwrap_or_default(), &index, None);
             s.verification = verified.remove(row.id.as_str());
+            s.review = reviews.of(row.id.as_str());
             s
         })
         .collect())
@@ -110,6 +115,7 @@ fn summary(
             .map(|(i, c)| claim_view(c, manifest.and_then(|m| m.claims.get(i))))
             .collect(),
         verification: None,
+        review: crate::review::Reviews::unloaded(),
     }
 }
 

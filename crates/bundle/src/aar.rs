@@ -99,9 +99,14 @@ pub fn read_aar_export(
 
     let mut notes = Vec::new();
     let mut submissions = Vec::new();
-    for snapshot in list_snapshots(storage_root, &mut tally).map_err(fail)? {
+    let snapshots = list_snapshots(storage_root, &mut tally).map_err(fail)?;
+    // Commits of one idea are versions of each other: a child commit in the same idea revises
+    // its parent, one in another idea is a new method built on it.
+    let idea_of: std::collections::HashMap<&str, &str> =
+        snapshots.iter().map(|s| (s.commit_id.as_str(), s.idea_uid.as_str())).collect();
+    for snapshot in &snapshots {
         let findings = by_commit.remove(&snapshot.commit_id).unwrap_or_default();
-        let content = convert_snapshot(&snapshot, &findings, limits, &mut tally, &mut notes)
+        let content = convert_snapshot(snapshot, &findings, &idea_of, limits, &mut tally, &mut notes)
             .map_err(|p| BundleError::new(&snapshot.dir, p))?;
         submissions.push(content);
     }
@@ -179,6 +184,7 @@ fn relative(root: &Path, path: &Path) -> String {
 fn convert_snapshot(
     snapshot: &Snapshot,
     findings: &[&Finding],
+    idea_of: &std::collections::HashMap<&str, &str>,
     limits: Limits,
     tally: &mut ExportTally,
     notes: &mut Vec<String>,
@@ -236,6 +242,12 @@ fn convert_snapshot(
         .and_then(|f| f.content.clone())
         .unwrap_or_default();
 
+    let parent = metadata
+        .parent_commit_id
+        .clone()
+        .or_else(|| findings.iter().find_map(|f| f.parent_commit_id.clone()))
+        .filter(|p| !p.is_empty());
+    let revision = parent.as_deref().and_then(|p| idea_of.get(p)) == Some(&snapshot.idea_uid.as_str());
     let manifest = SubmissionManifest {
         schema_version: SUBMISSION_SCHEMA_VERSION,
         title: metadata
@@ -253,11 +265,8 @@ fn convert_snapshot(
         files,
         logs: Vec::new(),
         source_ref: Some(snapshot.commit_id.clone()),
-        parent: metadata
-            .parent_commit_id
-            .clone()
-            .or_else(|| findings.iter().find_map(|f| f.parent_commit_id.clone()))
-            .filter(|p| !p.is_empty()),
+        parent,
+        revision,
         claims: findings.iter().filter_map(|f| claim(f, &snapshot.commit_id, notes)).collect(),
         posts: findings.iter().map(|f| post(f, &author, &created_at)).collect(),
     };

@@ -392,6 +392,7 @@ pub(crate) mod fixtures {
             logs: vec![],
             source_ref: None,
             parent: None,
+            revision: false,
             claims,
             posts: vec![],
         }

@@ -185,10 +185,22 @@ pub fn check(e: &Evidence) -> CheckResult {
     r
 }
 
+/// How this check labels the reproduced PGR (the export finds the figure by it).
+const REPRODUCED: &str = "reproduced PGR";
+
+/// The reproduced PGR on the verification's pack and held-out split, with its CI, when the
+/// check measured one.
+pub fn reproduced(report: &aar_review_schemas::verification::VerificationReport) -> Option<&Figure> {
+    report.checks.iter().find(|c| c.id == CheckId::Reproduction)?.figures.iter().find(|f| {
+        f.label.starts_with(REPRODUCED)
+            && f.label.contains(&format!("({}, {};", report.task, report.eval_split))
+    })
+}
+
 fn reproduced_figure(task: &str, split: &str, pgr: f64, s: &RunSummary) -> Figure {
     let half = stats::tolerance(s.total_se());
     Figure {
-        label: format!("reproduced PGR ({task}, {split}; seed + split noise)"),
+        label: format!("{REPRODUCED} ({task}, {split}; seed + split noise)"),
         value: pgr,
         unit: Unit::Pgr,
         ci95: Some([pgr - half, pgr + half]),
@@ -404,7 +416,7 @@ impl ClaimVsPrivate {
                 ci95: Some([self.claim_pgr - claim_half, self.claim_pgr + claim_half]),
             },
             Figure {
-                label: format!("reproduced PGR ({task}, {split}; seed + split noise)"),
+                label: format!("{REPRODUCED} ({task}, {split}; seed + split noise)"),
                 value: self.repro_pgr,
                 unit: Unit::Pgr,
                 ci95: Some([self.repro_pgr - repro_half, self.repro_pgr + repro_half]),

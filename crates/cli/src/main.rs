@@ -7,8 +7,12 @@ mod render;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use aar_api::dto::{ListQuery, MethodSource, SortKey};
+use aar_api::dto::{
+    CommentRequest, CommentTarget, ExportFormat, FlagJudgement, ListQuery, MethodSource, SortKey, VoteRequest,
+};
 use aar_api::{Api, ApiError, ErrorCode};
+use aar_review_schemas::review::{FlagVerdict, Label, ReviewRule, Role};
+use aar_review_schemas::verification::CheckId;
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Review weak-to-strong research submissions made by AI agents.
@@ -158,6 +162,115 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         report: Vec<PathBuf>,
     },
+    /// Show a submission's review: status, whose turn it is, votes (stale ones marked),
+    /// sign-offs, comment threads and flag judgements
+    Status {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Vote on a submission: Review -2..+2 (-2 vetoes, +2 approves) and/or Verified -1..+1,
+    /// against its newest verification, with a rationale. Voting again replaces your vote
+    Vote {
+        id: String,
+        #[arg(long, allow_negative_numbers = true, value_name = "-2..2")]
+        review: Option<i32>,
+        #[arg(long, allow_negative_numbers = true, value_name = "-1..1")]
+        verified: Option<i32>,
+        /// Why (required)
+        #[arg(short = 'm', long = "message", value_name = "TEXT", default_value = "")]
+        message: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign a submission off as a lead: needs a live +2 from someone else, no veto, no failed
+    /// Verified, and the newest verification
+    Signoff {
+        id: String,
+        #[arg(short = 'm', long = "message", value_name = "TEXT", default_value = "")]
+        message: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Comment on a submission, on a line of one of its files, on a check of its newest
+    /// verification, or reply to a thread
+    Comment {
+        id: String,
+        /// A file of the submission (with --line)
+        #[arg(long, requires = "line", conflicts_with_all = ["check", "reply"])]
+        file: Option<String>,
+        /// A line of --file, from 1
+        #[arg(long, requires = "file")]
+        line: Option<u32>,
+        /// A check id, e.g. reproduction or teacher_ablation
+        #[arg(long, value_parser = parse_check, conflicts_with = "reply")]
+        check: Option<CheckId>,
+        /// The thread (its first comment's number) to reply to
+        #[arg(long, value_name = "THREAD")]
+        reply: Option<i64>,
+        #[arg(short = 'm', long = "message", value_name = "TEXT", default_value = "")]
+        message: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark a comment thread resolved, or open it again
+    Resolve {
+        id: String,
+        thread: i64,
+        #[arg(long)]
+        reopen: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ask, as a lead, for a blind second review: the next reviewer votes without seeing the
+    /// votes already cast
+    Blind {
+        id: String,
+        #[arg(short = 'm', long = "message", value_name = "REASON", default_value = "")]
+        message: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Judge a flag of the newest verification (a failed or warned check): a true problem or a
+    /// false alarm, so the team learns which checks to trust (see `precision`)
+    Flag {
+        id: String,
+        #[arg(value_parser = parse_check)]
+        check: CheckId,
+        #[arg(long, value_enum)]
+        verdict: Verdict,
+        #[arg(short = 'm', long = "message", value_name = "REASON", default_value = "")]
+        message: String,
+        /// Another of the submission's verifications than the newest
+        #[arg(long)]
+        verification: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// How often each check's flags were judged true problems, over every reviewed submission
+    Precision {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reviewers and their roles; with NAME and --role, set one (SQLite; in team mode roles are
+    /// database roles)
+    Reviewer {
+        #[arg(requires = "role")]
+        name: Option<String>,
+        #[arg(long, value_enum, requires = "name")]
+        role: Option<RoleArg>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export every submission with its claims, reproduced numbers, checks, votes, sign-offs
+    /// and rationales
+    Export {
+        #[arg(long, value_enum, default_value_t = Format::Md)]
+        format: Format,
+        /// Write to FILE instead of standard output (replaced whole, never half-written)
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Compare two stored runs seed by seed: a method against a baseline (e.g. vanilla) on the
     /// same pack, split and seeds, with a paired t-test on the PGR differences
     Compare {
@@ -194,6 +307,51 @@ enum Sort {
     Created,
     /// Highest claimed PGR first
     ClaimedPgr,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Verdict {
+    TrueProblem,
+    FalseAlarm,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Reviewer,
+    Lead,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Csv,
+    Json,
+    Md,
+    Html,
+}
+
+fn parse_check(text: &str) -> Result<CheckId, String> {
+    CheckId::ALL.into_iter().find(|c| c.as_str() == text).ok_or_else(|| {
+        let ids: Vec<&str> = CheckId::ALL.iter().map(|c| c.as_str()).collect();
+        format!("`{text}` is not a check id; the checks are {}", ids.join(", "))
+    })
+}
+
+/// A vote value as given on the command line; out of i8's range it is out of every label's.
+fn vote_value(label: Label, value: Option<i32>) -> Result<Option<i8>, ApiError> {
+    value
+        .map(|v| {
+            i8::try_from(v).map_err(|_| {
+                ApiError::refused(
+                    ReviewRule::VoteOutOfRange,
+                    format!(
+                        "{} {v} is out of range ({})",
+                        label.title(),
+                        ReviewRule::VoteOutOfRange.explain()
+                    ),
+                )
+            })
+        })
+        .transpose()
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -388,6 +546,95 @@ async fn dispatch(api: &Api, command: Command) -> Result<(), ApiError> {
         Command::CheckMethod { file, json } => {
             let check = api.check_method(&file)?;
             render::emit(json, &check, render::method_check)
+        }
+        Command::Status { id, json } => {
+            let review = api.review(&id).await?;
+            render::emit(json, &review, render::review)
+        }
+        Command::Vote { id, review, verified, message, json } => {
+            let request = VoteRequest {
+                review: vote_value(Label::Review, review)?,
+                verified: vote_value(Label::Verified, verified)?,
+                rationale: message,
+                verification_id: None,
+            };
+            let review = api.vote(&id, request).await?;
+            render::emit(json, &review, render::review)
+        }
+        Command::Signoff { id, message, json } => {
+            let review = api.sign_off(&id, &message, None).await?;
+            render::emit(json, &review, render::review)
+        }
+        Command::Comment { id, file, line, check, reply, message, json } => {
+            let target = match (file, line, check, reply) {
+                (Some(path), Some(line), _, _) => CommentTarget::Line { path, line },
+                (_, _, Some(check), _) => CommentTarget::Check { check },
+                (_, _, _, Some(thread)) => CommentTarget::Reply { thread },
+                _ => CommentTarget::Submission,
+            };
+            let review = api.comment(&id, CommentRequest { target, body: message }).await?;
+            render::emit(json, &review, render::review)
+        }
+        Command::Resolve { id, thread, reopen, json } => {
+            let review = api.resolve_thread(&id, thread, !reopen).await?;
+            render::emit(json, &review, render::review)
+        }
+        Command::Blind { id, message, json } => {
+            let review = api.request_blind_review(&id, &message).await?;
+            render::emit(json, &review, render::review)
+        }
+        Command::Flag { id, check, verdict, message, verification, json } => {
+            let verification_id = match verification {
+                Some(v) => v,
+                None => api.review(&id).await?.verification_id.ok_or_else(|| {
+                    ApiError::invalid(format!(
+                        "submission {id} has no verification whose flags could be judged"
+                    ))
+                })?,
+            };
+            let verdict = match verdict {
+                Verdict::TrueProblem => FlagVerdict::TrueProblem,
+                Verdict::FalseAlarm => FlagVerdict::FalseAlarm,
+            };
+            let judgement = FlagJudgement { verification_id, check, verdict, reason: message };
+            let review = api.judge_flag(&id, judgement).await?;
+            render::emit(json, &review, render::review)
+        }
+        Command::Precision { json } => {
+            let precision = api.check_precision().await?;
+            render::emit(json, &precision, |p| render::precision(p))
+        }
+        Command::Reviewer { name: Some(name), role: Some(role), json } => {
+            let role = match role {
+                RoleArg::Reviewer => Role::Reviewer,
+                RoleArg::Lead => Role::Lead,
+            };
+            let reviewer = api.set_role(&name, role).await?;
+            render::emit(json, &vec![reviewer], |r| render::reviewers(r))
+        }
+        Command::Reviewer { json, .. } => {
+            let mut list = api.reviewers().await?;
+            let me = api.me().await?;
+            if !list.iter().any(|r| r.name == me.name) {
+                list.insert(0, me);
+            }
+            render::emit(json, &list, |r| render::reviewers(r))
+        }
+        Command::Export { format, out } => {
+            let format = match format {
+                Format::Csv => ExportFormat::Csv,
+                Format::Json => ExportFormat::Json,
+                Format::Md => ExportFormat::Md,
+                Format::Html => ExportFormat::Html,
+            };
+            let text = api.export_as(format).await?;
+            match out {
+                Some(path) => render::write_file(&path, &text, "the export"),
+                None => {
+                    print!("{text}");
+                    Ok(())
+                }
+            }
         }
         Command::Compare { run, baseline, json } => {
             let comparison = api.compare_runs(&run, &baseline).await?;

@@ -24,8 +24,11 @@ impl Timestamp {
         OffsetDateTime::from_unix_timestamp(seconds).ok().map(Timestamp)
     }
 
+    /// Whole seconds: with a fraction, RFC 3339 text has a varying length and text order stops
+    /// being time order (`…:00.5Z` sorts before `…:00Z`), which stored times rely on.
     pub fn from_offset_date_time(t: OffsetDateTime) -> Timestamp {
-        Timestamp(t.to_offset(time::UtcOffset::UTC))
+        let t = t.to_offset(time::UtcOffset::UTC);
+        Timestamp(t.replace_nanosecond(0).unwrap_or(t))
     }
 
     pub fn unix_seconds(&self) -> i64 {

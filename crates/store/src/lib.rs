@@ -28,7 +28,7 @@ use sqlx::{Any, AnyPool, AssertSqlSafe, Executor, Row, Transaction};
 pub use audit::{AuditVerification, BrokenLink, GENESIS};
 pub use error::StoreError;
 pub use location::Location;
-pub use review::{FlagTally, LiveVoteRow, NewComment, NewVote, Resolution};
+pub use review::{FlagTally, NewComment, NewVote, Resolution, VoteBrief};
 pub use rows::{AuditEntry, ClaimRow, StoredFile, SubmissionRow};
 pub use runs::RunRow;
 pub use verifications::{VerificationRow, VerificationSummaryRow};
@@ -263,8 +263,8 @@ impl Store {
             let m = &content.manifest;
             sqlx::query(
                 "INSERT INTO submissions (id, title, author, created_at, method_path, \
-                 method_language, source_ref, parent_ref, origin, imported_at, imported_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                 method_language, source_ref, parent_ref, revision, origin, imported_at, imported_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             )
             .bind(id)
             .bind(&m.title)
@@ -274,6 +274,7 @@ impl Store {
             .bind(m.method.language.as_str())
             .bind(m.source_ref.as_deref())
             .bind(m.parent.as_deref())
+            .bind(i64::from(m.revision))
             .bind(&new.origin)
             .bind(ctx.at.to_string())
             .bind(&ctx.actor)

@@ -56,13 +56,16 @@ pub struct FlagTally {
     pub false_alarms: u32,
 }
 
-/// A live vote, for the queue's "whose turn".
+/// A vote in brief, for the queue's "whose turn" and blind reviews.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LiveVoteRow {
+pub struct VoteBrief {
     pub submission_id: String,
     pub label: Label,
     pub value: i8,
     pub author: String,
+    pub cast_at: String,
+    /// Not stale: it counts.
+    pub live: bool,
 }
 
 const VOTE_COLUMNS: &str =
@@ -226,6 +229,61 @@ async fn audit_status_change(
     Ok(after)
 }
 
+/// Inserts one vote and its audit entry (with the value it replaces).
+async fn insert_vote(
+    tx: &mut Transaction<'_, Any>,
+    vote: &NewVote<'_>,
+    ctx: &WriteContext,
+) -> Result<Vote, StoreError> {
+    let submission = vote.submission.as_str();
+    let old = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {VOTE_COLUMNS} FROM vote_state WHERE submission_id = $1 AND label = $2 AND author = $3 \
+         ORDER BY id DESC LIMIT 1"
+    )))
+    .bind(submission)
+    .bind(vote.label.as_str())
+    .bind(&ctx.actor)
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|r| vote_from_row(&r))
+    .transpose()?;
+    let at = ctx.at.to_string();
+    let id = insert_returning_id(
+        tx,
+        "INSERT INTO votes (submission_id, label, value, rationale, author, cast_at, verification_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        vec![
+            Bind::Text(submission),
+            Bind::Text(vote.label.as_str()),
+            Bind::Int(i64::from(vote.value)),
+            Bind::Text(vote.rationale),
+            Bind::Text(&ctx.actor),
+            Bind::Text(&at),
+            Bind::OptText(vote.verification_id),
+        ],
+    )
+    .await?;
+    let detail = serde_json::json!({
+        "label": vote.label,
+        "value": vote.value,
+        "rationale": vote.rationale,
+        "verification": vote.verification_id,
+        "old": old.as_ref().map(|o| serde_json::json!({ "value": o.value, "rationale": o.rationale, "stale": o.stale })),
+    });
+    audit::append(tx, ctx, "vote", submission, &detail).await?;
+    Ok(Vote {
+        id,
+        submission_id: submission.to_owned(),
+        label: vote.label,
+        value: vote.value,
+        rationale: vote.rationale.to_owned(),
+        author: ctx.actor.clone(),
+        cast_at: at,
+        verification_id: vote.verification_id.map(str::to_owned),
+        stale: None,
+    })
+}
+
 impl Store {
     /// The acting identity this connection is pinned to: on PostgreSQL, a team login (a member
     /// of `aar_reviewer`) acts as its login name whatever a client says; `None` elsewhere.
@@ -303,60 +361,36 @@ impl Store {
         Ok(())
     }
 
-    /// Casts a vote as `ctx.actor`. Refused by the database when out of range, without a
-    /// rationale, a self-approval or cast against an older verification.
-    pub async fn cast_vote(&self, vote: &NewVote<'_>, ctx: &WriteContext) -> Result<Vote, StoreError> {
-        let submission = vote.submission.as_str();
+    /// Casts votes as `ctx.actor`, all or none (a Review and a Verified vote are usually cast
+    /// together). Refused by the database when out of range, without a rationale, a
+    /// self-approval or cast against an older verification.
+    pub async fn cast_votes(
+        &self,
+        votes: &[NewVote<'_>],
+        ctx: &WriteContext,
+    ) -> Result<Vec<Vote>, StoreError> {
         let mut tx = self.write_tx().await?;
-        let before = status(&tally_in(&mut tx, submission).await?);
-        let old = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {VOTE_COLUMNS} FROM vote_state WHERE submission_id = $1 AND label = $2 AND author = $3 \
-             ORDER BY id DESC LIMIT 1"
-        )))
-        .bind(submission)
-        .bind(vote.label.as_str())
-        .bind(&ctx.actor)
-        .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| vote_from_row(&r))
-        .transpose()?;
-        let at = ctx.at.to_string();
-        let id = insert_returning_id(
-            &mut tx,
-            "INSERT INTO votes (submission_id, label, value, rationale, author, cast_at, verification_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            vec![
-                Bind::Text(submission),
-                Bind::Text(vote.label.as_str()),
-                Bind::Int(i64::from(vote.value)),
-                Bind::Text(vote.rationale),
-                Bind::Text(&ctx.actor),
-                Bind::Text(&at),
-                Bind::OptText(vote.verification_id),
-            ],
-        )
-        .await?;
-        let detail = serde_json::json!({
-            "label": vote.label,
-            "value": vote.value,
-            "rationale": vote.rationale,
-            "verification": vote.verification_id,
-            "old": old.as_ref().map(|o| serde_json::json!({ "value": o.value, "rationale": o.rationale, "stale": o.stale })),
-        });
-        audit::append(&mut tx, ctx, "vote", submission, &detail).await?;
-        audit_status_change(&mut tx, ctx, submission, before).await?;
+        let mut before = BTreeMap::new();
+        for vote in votes {
+            let submission = vote.submission.as_str();
+            if !before.contains_key(submission) {
+                before.insert(submission, status(&tally_in(&mut tx, submission).await?));
+            }
+        }
+        let mut cast = Vec::with_capacity(votes.len());
+        for vote in votes {
+            cast.push(insert_vote(&mut tx, vote, ctx).await?);
+        }
+        for (submission, before) in before {
+            audit_status_change(&mut tx, ctx, submission, before).await?;
+        }
         tx.commit().await?;
-        Ok(Vote {
-            id,
-            submission_id: submission.to_owned(),
-            label: vote.label,
-            value: vote.value,
-            rationale: vote.rationale.to_owned(),
-            author: ctx.actor.clone(),
-            cast_at: at,
-            verification_id: vote.verification_id.map(str::to_owned),
-            stale: None,
-        })
+        Ok(cast)
+    }
+
+    /// [`Store::cast_votes`] for one vote.
+    pub async fn cast_vote(&self, vote: &NewVote<'_>, ctx: &WriteContext) -> Result<Vote, StoreError> {
+        Ok(self.cast_votes(std::slice::from_ref(vote), ctx).await?.remove(0))
     }
 
     /// Signs a submission off as `ctx.actor`. Refused by the database unless the actor is a lead,
@@ -437,6 +471,16 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         Ok(row.try_get(0)?)
+    }
+
+    /// Every submission with a blind-review request, with the newest request's time.
+    pub async fn blind_requests(&self) -> Result<BTreeMap<String, String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT submission_id, MAX(requested_at) AS at FROM blind_reviews GROUP BY submission_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|row| Ok((row.try_get("submission_id")?, row.try_get("at")?))).collect()
     }
 
     pub async fn add_comment(
@@ -595,20 +639,21 @@ impl Store {
         rows.iter().map(vote_from_row).collect()
     }
 
-    /// Every live vote of every submission (the queue's "whose turn").
-    pub async fn live_votes(&self) -> Result<Vec<LiveVoteRow>, StoreError> {
-        let rows =
-            sqlx::query("SELECT submission_id, label, value, author FROM vote_state WHERE stale IS NULL")
-                .fetch_all(&self.pool)
-                .await?;
+    /// Every vote of every submission, in brief (the queue's "whose turn").
+    pub async fn vote_briefs(&self) -> Result<Vec<VoteBrief>, StoreError> {
+        let rows = sqlx::query("SELECT submission_id, label, value, author, cast_at, stale FROM vote_state")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|row| {
                 let label: String = row.try_get("label")?;
-                Ok(LiveVoteRow {
+                Ok(VoteBrief {
                     submission_id: row.try_get("submission_id")?,
                     label: Label::parse(&label).ok_or_else(|| corrupt("label", &label))?,
                     value: small(row.try_get("value")?, "vote value")?,
                     author: row.try_get("author")?,
+                    cast_at: row.try_get("cast_at")?,
+                    live: stale(row)?.is_none(),
                 })
             })
             .collect()

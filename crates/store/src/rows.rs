@@ -8,7 +8,7 @@ use sqlx::any::AnyRow;
 use crate::StoreError;
 
 pub(crate) const SUBMISSION_COLUMNS: &str = "id, title, author, created_at, method_path, \
-     method_language, source_ref, parent_ref, origin, imported_at, imported_by";
+     method_language, source_ref, parent_ref, revision, origin, imported_at, imported_by";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubmissionRow {
@@ -20,6 +20,8 @@ pub struct SubmissionRow {
     pub method_language: MethodLanguage,
     pub source_ref: Option<String>,
     pub parent_ref: Option<String>,
+    /// A new version of its parent (see the bundle field `revision`).
+    pub revision: bool,
     pub origin: String,
     pub imported_at: String,
     pub imported_by: String,
@@ -40,6 +42,7 @@ impl SubmissionRow {
             },
             source_ref: row.try_get("source_ref")?,
             parent_ref: row.try_get("parent_ref")?,
+            revision: row.try_get::<i64, _>("revision")? == 1,
             origin: row.try_get("origin")?,
             imported_at: row.try_get("imported_at")?,
             imported_by: row.try_get("imported_by")?,

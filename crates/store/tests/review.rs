@@ -228,7 +228,7 @@ async fn a_new_version_makes_votes_stale_but_a_veto_follows_it() {
         let v2 = bundle_with(
             "fn targets(ctx) { ctx.teacher } // v2",
             "idea",
-            r#""source_ref":"c2","parent":"c1","#,
+            r#""source_ref":"c2","parent":"c1","revision":true,"#,
         );
         store
             .insert_submissions(&[NewSubmission { content: &v1, origin: "t".into() }], &as_("alice"))
@@ -245,9 +245,23 @@ async fn a_new_version_makes_votes_stale_but_a_veto_follows_it() {
         assert_eq!(votes[0].stale, Some(StaleReason::NewVersion), "{:?}", store.dialect());
         assert_eq!(votes[1].stale, None, "a veto is not made stale");
         assert_eq!(refused(store.sign_off(&v1.id, "ok", None, &as_("carol")).await), ReviewRule::Superseded);
+        // A method built on v2 (not marked a revision) is not a new version of it.
+        let derived =
+            bundle_with("fn targets(ctx) { 1 }", "other idea", r#""source_ref":"d1","parent":"c2","#);
+        store.cast_vote(&vote(&v2.id, Label::Review, 1, "ok"), &as_("erin")).await.unwrap();
+        store
+            .insert_submissions(&[NewSubmission { content: &derived, origin: "t".into() }], &as_("alice"))
+            .await
+            .unwrap();
+        assert_eq!(store.votes_of(&v2.id).await.unwrap()[0].stale, None);
         // The veto holds on the new version until dan lifts it there.
         assert_eq!(current_status(&store, &v2.id).await, ReviewStatus::Rejected);
         store.cast_vote(&vote(&v2.id, Label::Review, 1, "fixed in v2"), &as_("dan")).await.unwrap();
+        assert_eq!(
+            current_status(&store, &derived.id).await,
+            ReviewStatus::New,
+            "no veto follows derived work"
+        );
         assert_eq!(current_status(&store, &v2.id).await, ReviewStatus::InReview);
         store.close().await;
     }
@@ -258,7 +272,11 @@ async fn comments_thread_resolve_and_follow_a_submission_into_its_next_version()
     for db in databases().await {
         let store = Store::open(&db.url).await.unwrap();
         let v1 = bundle_with("let a = 1;\nlet b = 2;", "idea", r#""source_ref":"c1","#);
-        let v2 = bundle_with("let a = 1;\nlet b = 3;", "idea", r#""source_ref":"c2","parent":"c1","#);
+        let v2 = bundle_with(
+            "let a = 1;\nlet b = 3;",
+            "idea",
+            r#""source_ref":"c2","parent":"c1","revision":true,"#,
+        );
         let new = |c| NewSubmission { content: c, origin: "t".into() };
         store.insert_submissions(&[new(&v1), new(&v2)], &as_("alice")).await.unwrap();
         let on_line = CommentAnchor::Line { path: "method.rhai".into(), line: 1, text: "let a = 1;".into() };

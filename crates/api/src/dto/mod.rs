@@ -4,6 +4,7 @@
 
 mod diff;
 mod import;
+mod review;
 mod runs;
 mod store;
 mod submissions;
@@ -12,6 +13,7 @@ mod verify;
 
 pub use diff::*;
 pub use import::*;
+pub use review::*;
 pub use runs::*;
 pub use store::*;
 pub use submissions::*;

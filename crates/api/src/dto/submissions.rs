@@ -29,6 +29,8 @@ pub struct SubmissionSummary {
     pub claims: Vec<ClaimView>,
     /// The newest verification, if the submission has one.
     pub verification: Option<super::VerificationState>,
+    /// Its review status and whose turn it is, for the reviewer asking.
+    pub review: super::ReviewSummary,
 }
 
 impl SubmissionSummary {

@@ -7,6 +7,7 @@ use comfy_table::{Table, presets};
 pub const ERROR: Style = Style::new().fg_color(Some(Color::Ansi(AnsiColor::Red))).effects(Effects::BOLD);
 
 mod diff;
+mod review;
 mod runs;
 mod store;
 mod submissions;
@@ -14,6 +15,7 @@ mod tasks;
 mod verify;
 
 pub use diff::*;
+pub use review::*;
 pub use runs::*;
 pub use store::*;
 pub use submissions::*;
@@ -45,6 +47,26 @@ pub fn emit<T: serde::Serialize>(
     } else {
         anstream::print!("{}", human(value));
     }
+    Ok(())
+}
+
+/// Writes `text` to `path` whole or not at all: into a temporary file beside it, then renamed
+/// over it, so a full disk or a kill never leaves half a file where a good one was.
+pub fn write_file(path: &std::path::Path, text: &str, what: &str) -> Result<(), ApiError> {
+    use std::io::Write as _;
+    let failed = |e: std::io::Error| {
+        ApiError::new(
+            aar_api::ErrorCode::Storage,
+            format!("could not write {what} to {}: {e}", path.display()),
+        )
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
+    file.write_all(text.as_bytes()).map_err(failed)?;
+    file.persist(path).map_err(|e| failed(e.error))?;
     Ok(())
 }
 

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
+use aar_api::ApiError;
 use aar_api::dto::{BatchVerification, VerificationDetail};
-use aar_api::{ApiError, ErrorCode};
 use aar_review_schemas::verification::{CheckStatus, SuggestedVote, VerificationReport};
 
 use super::*;
@@ -35,12 +35,7 @@ pub fn write_report(path: &Path, format: ReportFormat, report: &VerificationRepo
         ReportFormat::Html => aar_report::html(report),
         ReportFormat::Markdown => aar_report::markdown(report),
     };
-    std::fs::write(path, text).map_err(|e| {
-        ApiError::new(
-            ErrorCode::Storage,
-            format!("could not write the report to {} (the verification is stored): {e}", path.display()),
-        )
-    })
+    write_file(path, &text, "the report (the verification is stored)")
 }
 
 pub fn verification(d: &VerificationDetail) -> String {

@@ -12,6 +12,8 @@ use serde_json::Value;
 mod hardening;
 /// Issue 7: submitted methods re-run in the sandbox.
 mod methods;
+/// Issue 9: the review workflow.
+mod review;
 mod verify;
 
 /// A fresh database in a temporary folder, and the way to run the binary against it.

@@ -11,6 +11,10 @@
 --   migrations) is the administrator: it can do anything, and when it acts as a reviewer itself
 --   (single-user setups, tests) names and roles come from the client and `reviewers`, as on SQLite.
 
+-- Whether a submission is a new version of its parent (the same method revised by the same
+-- author: bundle field `revision`), as opposed to a new method built on it.
+ALTER TABLE submissions ADD COLUMN revision BIGINT NOT NULL DEFAULT 0;
+
 CREATE TABLE reviewers (
     name       TEXT PRIMARY KEY,
     role       TEXT NOT NULL CHECK (role IN ('reviewer', 'lead')),
@@ -84,7 +88,7 @@ CREATE TABLE flag_feedback (
 
 CREATE VIEW superseded (submission_id) AS
 SELECT DISTINCT p.id FROM submissions p JOIN submissions c
-    ON c.author = p.author AND c.id <> p.id
+    ON c.revision = 1 AND c.author = p.author AND c.id <> p.id
    AND (c.parent_ref = p.source_ref
         OR (length(c.parent_ref) >= 8 AND substr(p.id, 1, length(c.parent_ref)) = c.parent_ref));
 
@@ -95,7 +99,7 @@ WITH RECURSIVE chain (submission_id, version_id) AS (
     SELECT chain.submission_id, p.id
     FROM chain
     JOIN submissions v ON v.id = chain.version_id
-    JOIN submissions p ON p.author = v.author AND p.id <> v.id
+    JOIN submissions p ON v.revision = 1 AND p.author = v.author AND p.id <> v.id
      AND (v.parent_ref = p.source_ref
           OR (length(v.parent_ref) >= 8 AND substr(p.id, 1, length(v.parent_ref)) = v.parent_ref))
 )

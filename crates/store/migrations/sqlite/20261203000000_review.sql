@@ -8,6 +8,10 @@
 -- turns into a typed error. On SQLite (one workstation) the acting name is the configured
 -- reviewer name and roles live in `reviewers`.
 
+-- Whether a submission is a new version of its parent (the same method revised by the same
+-- author: bundle field `revision`), as opposed to a new method built on it.
+ALTER TABLE submissions ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+
 -- Who may lead. On PostgreSQL team logins take their role from the database roles instead.
 CREATE TABLE reviewers (
     name       TEXT PRIMARY KEY,
@@ -89,11 +93,11 @@ CREATE TABLE flag_feedback (
     judged_at       TEXT NOT NULL
 );
 
--- Derived state. Versions: a child by the same author continues its parent (a child by another
--- author is derived work, not a new version).
+-- Derived state. Versions: a child marked as a revision, by the same author, continues its
+-- parent; any other child is derived work and leaves the parent's votes alone.
 CREATE VIEW superseded (submission_id) AS
 SELECT DISTINCT p.id FROM submissions p JOIN submissions c
-    ON c.author = p.author AND c.id <> p.id
+    ON c.revision = 1 AND c.author = p.author AND c.id <> p.id
    AND (c.parent_ref = p.source_ref
         OR (length(c.parent_ref) >= 8 AND substr(p.id, 1, length(c.parent_ref)) = c.parent_ref));
 
@@ -105,7 +109,7 @@ WITH RECURSIVE chain (submission_id, version_id) AS (
     SELECT chain.submission_id, p.id
     FROM chain
     JOIN submissions v ON v.id = chain.version_id
-    JOIN submissions p ON p.author = v.author AND p.id <> v.id
+    JOIN submissions p ON v.revision = 1 AND p.author = v.author AND p.id <> v.id
      AND (v.parent_ref = p.source_ref
           OR (length(v.parent_ref) >= 8 AND substr(p.id, 1, length(v.parent_ref)) = v.parent_ref))
 )

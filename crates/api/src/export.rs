@@ -1,0 +1,75 @@
+//! `aar-review export`: every submission with its claims, newest verification, votes and
+//! sign-offs, as the format in `review-schemas` and rendered by `aar-report`.
+
+use aar_review_schemas::review::{
+    ExportedCheck, ExportedSubmission, ExportedVerification, REVIEW_EXPORT_SCHEMA_VERSION, ReviewExport,
+};
+use aar_store::ListFilter;
+
+use crate::dto::ExportFormat;
+use crate::{Api, ApiResult};
+
+impl Api {
+    /// The whole store's review state, as a lead attaches it to a decision. Votes are shown in
+    /// full (an export is for after the review, not during a blind one).
+    pub async fn export(&self) -> ApiResult<ReviewExport> {
+        let mut submissions = Vec::new();
+        for row in self.store.list(&ListFilter::default()).await? {
+            let id = &row.id;
+            let manifest = crate::views::manifest(&self.store, id).await?;
+            let verification = self.store.verifications_of(id).await?.into_iter().next().map(|v| {
+                let figure = aar_checks::reproduction::reproduced(&v.report);
+                ExportedVerification {
+                    reproduced_pgr: figure.map(|f| f.value),
+                    reproduced_ci95: figure.and_then(|f| f.ci95),
+                    checks: v
+                        .report
+                        .checks
+                        .iter()
+                        .map(|c| ExportedCheck { id: c.id, status: c.status, summary: c.summary.clone() })
+                        .collect(),
+                    suggestion: v.report.suggestion.vote,
+                    reason: v.report.suggestion.reason.clone(),
+                    id: v.id,
+                    task: v.task,
+                    finished_at: v.finished_at,
+                }
+            });
+            // The real status, even for an exporter who is blinded in the queue.
+            let status = aar_domain::review::status(&self.store.review_tally(id).await?);
+            submissions.push(ExportedSubmission {
+                id: id.to_string(),
+                title: row.title.clone(),
+                author: row.author.clone(),
+                imported_by: row.imported_by.clone(),
+                status,
+                claims: manifest.claims,
+                verification,
+                votes: self.store.votes_of(id).await?,
+                sign_offs: self.store.sign_offs_of(id).await?,
+            });
+        }
+        Ok(ReviewExport {
+            schema_version: REVIEW_EXPORT_SCHEMA_VERSION,
+            exported_at: (self.clock)().to_string(),
+            exported_by: self.actor.clone(),
+            audit_head: self.store.verify_audit().await?.head,
+            submissions,
+        })
+    }
+
+    /// [`Api::export`] rendered in `format`.
+    pub async fn export_as(&self, format: ExportFormat) -> ApiResult<String> {
+        let export = self.export().await?;
+        Ok(match format {
+            ExportFormat::Json => {
+                let mut text = serde_json::to_string_pretty(&export).expect("an export always serialises");
+                text.push('\n');
+                text
+            }
+            ExportFormat::Csv => aar_report::export::csv(&export),
+            ExportFormat::Md => aar_report::export::markdown(&export),
+            ExportFormat::Html => aar_report::export::html(&export),
+        })
+    }
+}

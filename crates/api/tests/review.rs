@@ -1,0 +1,94 @@
+//! The review workflow through the API: several reviewers on one database, a blind second review,
+//! comment threads that follow a submission into its next version, and flag precision.
+
+use aar_api::dto::{CommentRequest, CommentTarget, ListQuery, SubmissionSummary, VoteRequest};
+use aar_api::{Api, ErrorCode};
+use aar_review_schemas::review::{ReviewRule, ReviewStatus, Role, StaleReason};
+
+async fn open_as(dir: &tempfile::TempDir, who: &str) -> Api {
+    let clock = aar_api::system_clock();
+    Api::open(dir.path().join("review.db").to_str().unwrap(), who.into(), clock).await.unwrap()
+}
+
+fn vote(review: i8, rationale: &str) -> VoteRequest {
+    VoteRequest { review: Some(review), verified: None, rationale: rationale.into(), verification_id: None }
+}
+
+async fn find(api: &Api, title: &str) -> SubmissionSummary {
+    let list = api.list(&ListQuery::default()).await.unwrap();
+    list.into_iter().find(|s| s.title.contains(title)).unwrap_or_else(|| panic!("the demo holds {title}"))
+}
+
+#[tokio::test]
+async fn a_blind_second_reviewer_sees_no_votes_until_they_vote() {
+    let dir = tempfile::tempdir().unwrap();
+    let alice = open_as(&dir, "alice").await;
+    alice.import_demo().await.unwrap();
+    let carol = open_as(&dir, "carol").await;
+    alice.set_role("carol", Role::Lead).await.unwrap();
+    let bob = open_as(&dir, "bob").await;
+    let dan = open_as(&dir, "dan").await;
+    let id = find(&alice, "Prior elicitation").await.id;
+
+    bob.vote(&id, vote(2, "clean")).await.unwrap();
+    let refused = dan.request_blind_review(&id, "independent look").await.unwrap_err();
+    assert_eq!((refused.code, refused.rule), (ErrorCode::Refused, Some(ReviewRule::NotLead)));
+    carol.request_blind_review(&id, "bob's +2 needs an independent look").await.unwrap();
+
+    let blind = dan.review(&id).await.unwrap();
+    assert!(blind.summary.blind);
+    assert_eq!((blind.votes.len(), blind.hidden_votes), (0, 1), "dan cannot read bob's vote");
+    assert_eq!(blind.summary.status, ReviewStatus::InReview, "nor infer it from the status");
+    let queued = find(&dan, "Prior elicitation").await.review;
+    assert!(queued.blind, "the queue masks it too: {queued:?}");
+    assert_eq!(carol.review(&id).await.unwrap().votes.len(), 1, "the lead who asked sees everything");
+
+    let after = dan.vote(&id, vote(-1, "the hardening threshold looks tuned")).await.unwrap();
+    assert!(!after.summary.blind);
+    assert_eq!((after.votes.len(), after.hidden_votes), (2, 0));
+    assert_eq!(after.summary.status, ReviewStatus::Approved);
+}
+
+#[tokio::test]
+async fn a_line_comment_follows_its_line_into_the_next_version_or_shows_outdated() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open_as(&dir, "bob").await;
+    api.import_demo().await.unwrap();
+    let v1 = find(&api, "(logconf) v1").await;
+    let v2 = api
+        .list(&ListQuery::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.parent_id.as_deref() == Some(v1.id.as_str()) && s.author == v1.author)
+        .expect("logconf v2 continues v1");
+    let comment = |line: u32, body: &str| CommentRequest {
+        target: CommentTarget::Line { path: "method.rhai".into(), line },
+        body: body.into(),
+    };
+    // Line 3 is the same in both versions; line 8 (the version note) was rewritten.
+    api.comment(&v1.id, comment(3, "is c ramped per epoch?")).await.unwrap();
+    api.comment(&v1.id, comment(8, "which parent?")).await.unwrap();
+    api.vote(&v1.id, vote(1, "fine so far")).await.unwrap();
+
+    let on_v2 = api.review(&v2.id).await.unwrap();
+    let lines: Vec<(Option<u32>, bool, bool)> =
+        on_v2.threads.iter().map(|t| (t.line_here, t.outdated(), t.from_earlier_version)).collect();
+    assert_eq!(lines, [(Some(3), false, true), (None, true, true)]);
+    // The vote on v1 went stale with the new version; v2 starts without it.
+    let on_v1 = api.review(&v1.id).await.unwrap();
+    assert_eq!(on_v1.votes[0].stale, Some(StaleReason::NewVersion));
+    assert!(on_v2.votes.is_empty());
+
+    // A reply joins the thread where it started, and shows on both versions.
+    let thread = on_v2.threads[0].root.id;
+    let replied = api
+        .comment(
+            &v2.id,
+            CommentRequest { target: CommentTarget::Reply { thread }, body: "yes, linearly".into() },
+        )
+        .await
+        .unwrap();
+    assert_eq!(replied.threads[0].replies.len(), 1);
+    assert_eq!(api.review(&v1.id).await.unwrap().threads[0].replies.len(), 1);
+}
