@@ -5,12 +5,13 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use aar_api::dto::{
-    AuditEntryView, BatchProgress, BatchVerification, FileContent, ImportReport, ListQuery, RunDetail,
-    RunProgress, RunRequest, RunSummary, StoreInfo, SubmissionDetail, SubmissionDiff, SubmissionSummary,
-    TaskSummary, VerificationDetail, VerifyProgress, VerifyRequest,
+    AuditEntryView, BatchProgress, BatchVerification, CheckPrecision, CommentRequest, ExportFormat,
+    FileContent, FlagJudgement, ImportReport, ListQuery, ReviewView, Reviewer, RunDetail, RunProgress,
+    RunRequest, RunSummary, StoreInfo, SubmissionDetail, SubmissionDiff, SubmissionSummary, TaskSummary,
+    VerificationDetail, VerifyProgress, VerifyRequest, VoteRequest,
 };
 use aar_api::progress::ProgressForwarder;
-use aar_api::{Api, ApiError, ErrorCode};
+use aar_api::{Api, ApiError, ErrorCode, Role};
 use tauri::State;
 use tauri::ipc::Channel;
 use tokio::sync::watch;
@@ -54,6 +55,15 @@ impl Backend {
             || ApiError::new(ErrorCode::Storage, "the store was never opened (the app is shutting down)");
         let ready = opened.wait_for(Option::is_some).await.map_err(|_| never_opened())?;
         ready.clone().unwrap_or_else(|| Err(never_opened()))
+    }
+
+    /// From now on, acts as reviewer `name` (commands already under way finish as who they
+    /// started as). Refused in team mode, where the database login is who acts.
+    async fn act_as(&self, name: &str) -> Result<Reviewer, ApiError> {
+        let api = self.api().await?.with_actor(name).await?;
+        let me = api.me().await?;
+        self.opened.send_replace(Some(Ok(api)));
+        Ok(me)
     }
 }
 
@@ -208,4 +218,101 @@ pub async fn submission_verifications(
 #[tauri::command]
 pub async fn cancel_run(backend: State<'_, Backend>, ticket: String) -> Result<bool, ApiError> {
     Ok(backend.api().await?.cancel_run(&ticket))
+}
+
+/// Who is acting, with their role.
+#[tauri::command]
+pub async fn me(backend: State<'_, Backend>) -> Result<Reviewer, ApiError> {
+    backend.api().await?.me().await
+}
+
+/// Acts as reviewer `name` from now on (the settings' "who am I").
+#[tauri::command]
+pub async fn set_reviewer(backend: State<'_, Backend>, name: String) -> Result<Reviewer, ApiError> {
+    backend.act_as(&name).await
+}
+
+#[tauri::command]
+pub async fn set_role(backend: State<'_, Backend>, name: String, role: Role) -> Result<Reviewer, ApiError> {
+    backend.api().await?.set_role(&name, role).await
+}
+
+/// The reviewers with a role set, by name.
+#[tauri::command]
+pub async fn reviewers(backend: State<'_, Backend>) -> Result<Vec<Reviewer>, ApiError> {
+    backend.api().await?.reviewers().await
+}
+
+/// One submission's review, as the acting reviewer may see it.
+#[tauri::command]
+pub async fn review(backend: State<'_, Backend>, id: String) -> Result<ReviewView, ApiError> {
+    backend.api().await?.review(&id).await
+}
+
+#[tauri::command]
+pub async fn vote(
+    backend: State<'_, Backend>,
+    id: String,
+    request: VoteRequest,
+) -> Result<ReviewView, ApiError> {
+    backend.api().await?.vote(&id, request).await
+}
+
+#[tauri::command]
+pub async fn sign_off(
+    backend: State<'_, Backend>,
+    id: String,
+    rationale: String,
+    verification_id: Option<String>,
+) -> Result<ReviewView, ApiError> {
+    backend.api().await?.sign_off(&id, &rationale, verification_id).await
+}
+
+#[tauri::command]
+pub async fn request_blind_review(
+    backend: State<'_, Backend>,
+    id: String,
+    reason: String,
+) -> Result<ReviewView, ApiError> {
+    backend.api().await?.request_blind_review(&id, &reason).await
+}
+
+#[tauri::command]
+pub async fn comment(
+    backend: State<'_, Backend>,
+    id: String,
+    request: CommentRequest,
+) -> Result<ReviewView, ApiError> {
+    backend.api().await?.comment(&id, request).await
+}
+
+#[tauri::command]
+pub async fn resolve_thread(
+    backend: State<'_, Backend>,
+    id: String,
+    thread: i64,
+    resolved: bool,
+) -> Result<ReviewView, ApiError> {
+    backend.api().await?.resolve_thread(&id, thread, resolved).await
+}
+
+#[tauri::command]
+pub async fn judge_flag(
+    backend: State<'_, Backend>,
+    id: String,
+    judgement: FlagJudgement,
+) -> Result<ReviewView, ApiError> {
+    backend.api().await?.judge_flag(&id, judgement).await
+}
+
+/// Each judged check's precision over every reviewed submission.
+#[tauri::command]
+pub async fn check_precision(backend: State<'_, Backend>) -> Result<Vec<CheckPrecision>, ApiError> {
+    backend.api().await?.check_precision().await
+}
+
+/// Every submission's review state as text in `format` (the front end copies or saves it).
+#[tauri::command]
+pub async fn export_review(backend: State<'_, Backend>, format: ExportFormat) -> Result<String, ApiError> {
+    backend.api().await?.export_as(format).await
 }

@@ -38,6 +38,19 @@ fn main() {
             commands::start_verify,
             commands::start_verify_batch,
             commands::submission_verifications,
+            commands::me,
+            commands::set_reviewer,
+            commands::set_role,
+            commands::reviewers,
+            commands::review,
+            commands::vote,
+            commands::sign_off,
+            commands::request_blind_review,
+            commands::comment,
+            commands::resolve_thread,
+            commands::judge_flag,
+            commands::check_precision,
+            commands::export_review,
         ])
         .run(tauri::generate_context!())
         .expect("the AAR Review window could not start");

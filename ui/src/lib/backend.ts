@@ -8,9 +8,16 @@ import type {
   AuditEntryView,
   BatchProgress,
   BatchVerification,
+  CheckPrecision,
+  CommentRequest,
+  ExportFormat,
   FileContent,
+  FlagJudgement,
   ImportReport,
   ListQuery,
+  Reviewer,
+  ReviewView,
+  Role,
   RunDetail,
   RunProgress,
   RunRequest,
@@ -23,6 +30,7 @@ import type {
   VerificationDetail,
   VerifyProgress,
   VerifyRequest,
+  VoteRequest,
 } from "./bindings";
 
 export function isApiError(e: unknown): e is ApiError {
@@ -38,7 +46,7 @@ export function isApiError(e: unknown): e is ApiError {
 export function toApiError(e: unknown): ApiError {
   if (isApiError(e)) return e;
   const message = e instanceof Error ? e.message : typeof e === "string" ? e : JSON.stringify(e);
-  return { code: "storage", message: `the app's backend did not answer: ${message}`, location: null };
+  return { code: "storage", message: `the app's backend did not answer: ${message}`, location: null, rule: null };
 }
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -123,4 +131,25 @@ export const backend = {
   submissionVerifications: (id: string): Promise<VerificationDetail[]> => call("submission_verifications", { id }),
   /** False when the run had already ended (its result still arrives through `startRun`). */
   cancelRun: (ticket: string): Promise<boolean> => call("cancel_run", { ticket }),
+
+  // The review workflow. Each write resolves with the submission's review as it now stands, or
+  // rejects with code `refused` and the `rule` that refused it.
+  /** Who is acting, with their role. */
+  me: (): Promise<Reviewer> => call("me"),
+  /** Acts as reviewer `name` from now on (refused in team mode). */
+  setReviewer: (name: string): Promise<Reviewer> => call("set_reviewer", { name }),
+  setRole: (name: string, role: Role): Promise<Reviewer> => call("set_role", { name, role }),
+  reviewers: (): Promise<Reviewer[]> => call("reviewers"),
+  review: (id: string): Promise<ReviewView> => call("review", { id }),
+  vote: (id: string, request: VoteRequest): Promise<ReviewView> => call("vote", { id, request }),
+  signOff: (id: string, rationale: string, verificationId: string | null): Promise<ReviewView> =>
+    call("sign_off", { id, rationale, verificationId }),
+  requestBlindReview: (id: string, reason: string): Promise<ReviewView> => call("request_blind_review", { id, reason }),
+  comment: (id: string, request: CommentRequest): Promise<ReviewView> => call("comment", { id, request }),
+  resolveThread: (id: string, thread: number, resolved: boolean): Promise<ReviewView> =>
+    call("resolve_thread", { id, thread, resolved }),
+  judgeFlag: (id: string, judgement: FlagJudgement): Promise<ReviewView> => call("judge_flag", { id, judgement }),
+  checkPrecision: (): Promise<CheckPrecision[]> => call("check_precision"),
+  /** Every submission's review state as text (Markdown, CSV, JSON or HTML). */
+  exportReview: (format: ExportFormat): Promise<string> => call("export_review", { format }),
 };

@@ -83,6 +83,12 @@ export type BatchVerification = { rows: Array<BatchRow>, };
 
 export type CheckId = "reproduction" | "teacher_ablation" | "significance" | "generalisation" | "seeds" | "dev_vs_private" | "sandbox" | "claim_consistency" | "negative_control";
 
+export type CheckPrecision = { check: CheckId, trueProblems: number, falseAlarms: number, 
+/**
+ * true / (true + false), when anything was judged.
+ */
+precision: number | null, };
+
 export type CheckResult = { id: CheckId, status: CheckStatus, 
 /**
  * One sentence a reviewer can act on.
@@ -130,6 +136,22 @@ recomputedPgr: number | null,
  */
 flags: Array<CheckResult>, };
 
+export type Comment = { id: number, 
+/**
+ * The submission (version) it was written on.
+ */
+submission_id: string, 
+/**
+ * The thread's first comment, for a reply.
+ */
+reply_to: number | null, anchor: CommentAnchor, body: string, author: string, written_at: string, };
+
+export type CommentAnchor = { "kind": "submission" } | { "kind": "line", path: string, line: number, text: string, } | { "kind": "check", check: CheckId, verification_id: string, };
+
+export type CommentRequest = { target: CommentTarget, body: string, };
+
+export type CommentTarget = { "kind": "submission" } | { "kind": "line", path: string, line: number, } | { "kind": "check", check: CheckId, } | { "kind": "reply", thread: number, };
+
 export type CommentView = { author: string, createdAt: string, body: string, };
 
 export type Curves = { weak: Array<number>, ceiling: Array<number>, student: Array<number>, };
@@ -174,6 +196,8 @@ export type ErrorCode = "notFound" | "ambiguous" | "invalidInput" | "storage" | 
 
 export type EvalSplit = "dev" | "test" | "private";
 
+export type ExportFormat = "csv" | "json" | "md" | "html";
+
 export type Figure = { 
 /**
  * E.g. "claimed PGR (digits, dev)", "reproduced PGR (private)".
@@ -216,6 +240,12 @@ export type FileRole = "manifest" | "method" | "source" | "log";
 
 export type FileStatus = "added" | "deleted" | "modified" | "renamed" | "unchanged" | "tooLarge";
 
+export type FlagFeedback = { id: number, submission_id: string, verification_id: string, check: CheckId, verdict: FlagVerdict, reason: string, author: string, judged_at: string, };
+
+export type FlagJudgement = { verificationId: string, check: CheckId, verdict: FlagVerdict, reason: string, };
+
+export type FlagVerdict = "true_problem" | "false_alarm";
+
 export type Hunk = { oldStart: number, oldLines: number, newStart: number, newLines: number, lines: Array<DiffLine>, };
 
 export type ImportReport = { items: Array<ImportedItem>, 
@@ -237,6 +267,8 @@ export type Incident = { entry: EntryPoint,
  * The student epoch, for `targets()`.
  */
 epoch: number | null, kind: MethodErrorKind, message: string, position: SourcePosition | null, };
+
+export type Label = "review" | "verified";
 
 export type Limit = "operations" | "call_depth" | "expression_depth" | "string_size" | "array_size" | "map_size" | "variables" | "host_work" | "call_time" | "run_time" | { "config": { key: string, } };
 
@@ -341,6 +373,50 @@ export type ProtocolConfigRecord = { weak: ModelRecord, ceiling: ModelRecord, st
 student_rounds: number, };
 
 export type ReviewRule = "self_approval" | "lone_sign_off" | "not_lead" | "vote_out_of_range" | "missing_rationale" | "vetoed" | "verified_failed" | "stale_evidence" | "superseded" | "already_signed_off" | "identity" | "append_only" | "bad_anchor";
+
+export type ReviewStatus = "new" | "in_review" | "approved" | "rejected" | "signed_off";
+
+export type ReviewSummary = { status: ReviewStatus, 
+/**
+ * Undecided and this reviewer has no live Review vote on it.
+ */
+needsMyVote: boolean, 
+/**
+ * Approved by someone else and this reviewer is a lead who could sign it off.
+ */
+needsLead: boolean, 
+/**
+ * A lead asked for a blind review and this reviewer has not voted since: others' votes are
+ * hidden, and the status shows as `in_review`.
+ */
+blind: boolean, };
+
+export type ReviewView = { submissionId: string, summary: ReviewSummary, me: Reviewer, 
+/**
+ * Who imported it (they may not approve it).
+ */
+importedBy: string, 
+/**
+ * Votes oldest first, stale ones marked; during a blind review only this reviewer's own.
+ */
+votes: Array<Vote>, 
+/**
+ * Votes not shown until this reviewer has voted (blind review).
+ */
+hiddenVotes: number, signOffs: Array<SignOff>, threads: Array<Thread>, flagFeedback: Array<FlagFeedback>, 
+/**
+ * The newest verification, which a vote or sign-off is cast against.
+ */
+verificationId: string | null, };
+
+export type Reviewer = { name: string, role: Role, 
+/**
+ * PostgreSQL team mode: the name is the database login and the role its membership, so
+ * neither can be changed from here.
+ */
+teamMode: boolean, };
+
+export type Role = "reviewer" | "lead";
 
 export type RunDetail = { summary: RunSummary, report: RunReport, };
 
@@ -456,6 +532,8 @@ export type SeedResultView = { seed: number, pgr: number, studentAcc: number | n
 
 export type Segment = { text: string, emphasized: boolean, };
 
+export type SignOff = { id: number, submission_id: string, lead: string, rationale: string, signed_at: string, verification_id: string | null, stale: StaleReason | null, };
+
 export type SkippedFindingView = { postId: string, reason: string, };
 
 export type SortKey = "created" | "claimedPgr";
@@ -465,6 +543,8 @@ export type SourceLocation = { file: string, line: number, column: number, };
 export type SourcePosition = { line: number, column: number, };
 
 export type Split = "a" | "b" | "dev" | "test" | "private";
+
+export type StaleReason = "new_version" | "new_verification" | "replaced";
 
 export type StoreInfo = { 
 /**
@@ -518,7 +598,11 @@ missingParent: string | null, claims: Array<ClaimView>,
 /**
  * The newest verification, if the submission has one.
  */
-verification: VerificationState | null, };
+verification: VerificationState | null, 
+/**
+ * Its review status and whose turn it is, for the reviewer asking.
+ */
+review: ReviewSummary, };
 
 export type SuggestedVote = "+1" | "-1" | "needs_human";
 
@@ -555,6 +639,17 @@ splitSizes: Array<number>, weak: ModelView, strong: ModelView, dataSha256: strin
  * `bundled/<name>` or the folder it was loaded from.
  */
 origin: string, };
+
+export type Thread = { root: Comment, replies: Array<Comment>, resolved: boolean, 
+/**
+ * For a line comment: the line's number in this version, or `None` when the line changed
+ * (the thread is outdated and shows where it was written).
+ */
+lineHere: number | null, 
+/**
+ * Written on an earlier version of this submission.
+ */
+fromEarlierVersion: boolean, };
 
 export type Unit = "pgr" | "accuracy" | "p_value" | "count" | "ratio";
 
@@ -626,3 +721,23 @@ export type VerifyStep = {
  * 1-based.
  */
 index: number, total: number, role: RunRole, task: string, evalSplit: EvalSplit, seeds: Array<number>, };
+
+export type Vote = { id: number, submission_id: string, label: Label, value: number, rationale: string, author: string, 
+/**
+ * RFC 3339.
+ */
+cast_at: string, 
+/**
+ * The newest verification when the vote was cast.
+ */
+verification_id: string | null, 
+/**
+ * Why it no longer counts, if it does not.
+ */
+stale: StaleReason | null, };
+
+export type VoteRequest = { review: number | null, verified: number | null, rationale: string, 
+/**
+ * The verification the reviewer read; the newest one when absent.
+ */
+verificationId: string | null, };

@@ -34,6 +34,7 @@ export function summary(overrides: Partial<SubmissionSummary> = {}): SubmissionS
     missingParent: null,
     claims: [claim()],
     verification: null,
+    review: { status: "new", needsMyVote: true, needsLead: false, blind: false },
     ...overrides,
   };
 }
