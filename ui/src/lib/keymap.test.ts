@@ -69,7 +69,8 @@ describe("resolveKey", () => {
   it("verifies the submission with V (Shift+v) on the review screen only, never by a slip", () => {
     expect(resolveKey({ key: "V" }, queue)).toEqual({ type: "verify" });
     expect(resolveKey({ key: "V" }, inDiff)).toEqual({ type: "verify" });
-    expect(resolveKey({ key: "v" }, inDiff)).toBeNull();
+    expect(resolveKey({ key: "v" }, inDiff)).toEqual({ type: "toggleViewed" });
+    expect(resolveKey({ key: "v" }, queue)).not.toEqual({ type: "verify" });
     expect(resolveKey({ key: "V" }, runs)).toBeNull();
     expect(resolveKey({ key: "V" }, { ...queue, typing: true })).toBeNull();
     expect(resolveKey({ key: "V" }, { ...queue, overlayOpen: true })).toBeNull();
@@ -121,6 +122,15 @@ describe("resolveKey", () => {
     expect(resolveKey({ key: "x" }, queue)).toBeNull();
     expect(resolveKey({ key: "n" }, inDiff)).toEqual({ type: "nextHunk" });
   });
+  it("toggles the diff's layout with m and the current file's viewed mark with v, in the Diff tab only", () => {
+    expect(resolveKey({ key: "m" }, inDiff)).toEqual({ type: "toggleDiffMode" });
+    expect(resolveKey({ key: "v" }, inDiff)).toEqual({ type: "toggleViewed" });
+    for (const key of ["m", "v"]) {
+      expect(resolveKey({ key }, { ...inDiff, tab: "code" }), key).toBeNull();
+      expect(resolveKey({ key }, runs), key).toBeNull();
+      expect(resolveKey({ key }, { ...inDiff, typing: true }), key).toBeNull();
+    }
+  });
   it("keeps the review keys off on the Runs screen, so the hidden review never changes", () => {
     for (const key of ["/", "1", "4", "]", "[", "p", "w", "s", "o", "Enter", "u", "Escape"]) {
       expect(resolveKey({ key }, runs), key).toBeNull();
@@ -139,7 +149,7 @@ describe("resolveKey", () => {
   });
   it("documents in the cheat sheet every key it binds", () => {
     const documented = new Set(CHEAT_SHEET.flatMap((g) => g.keys.flatMap((k) => k.keys)));
-    for (const key of ["j", "k", "o", "/", "1", "2", "3", "4", "]", "[", "n", "p", "t", "?", "u", "s", "w", "y", "i", "r", "R", "V"]) {
+    for (const key of ["j", "k", "o", "/", "1", "2", "3", "4", "]", "[", "n", "p", "t", "?", "u", "s", "w", "m", "v", "y", "i", "r", "R", "V"]) {
       expect(documented.has(key), `cheat sheet lacks ${key}`).toBe(true);
       const bound = [queue, inDiff, { ...inDiff, tab: "code" as const }].some((ctx) => resolveKey({ key }, ctx) !== null);
       expect(bound, `${key} is documented but bound nowhere`).toBe(true);

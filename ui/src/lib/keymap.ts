@@ -27,6 +27,8 @@ export type Action =
   | { type: "queue" }
   | { type: "toggleSort" }
   | { type: "toggleWhitespace" }
+  | { type: "toggleDiffMode" }
+  | { type: "toggleViewed" }
   | { type: "copyId" }
   | { type: "import" }
   | { type: "switchView" }
@@ -145,6 +147,12 @@ function resolveReviewKey(key: string, ctx: KeyContext): Action | null {
       return ctx.tab === "diff" ? { type: "previousHunk" } : null;
     case "w":
       return ctx.tab === "diff" ? { type: "toggleWhitespace" } : null;
+    case "m":
+      return ctx.tab === "diff" ? { type: "toggleDiffMode" } : null;
+    // Gerrit marks a file reviewed with r, which switches screens here; v is free, and a slip
+    // from V (verify) only toggles a mark that toggles back.
+    case "v":
+      return ctx.tab === "diff" ? { type: "toggleViewed" } : null;
     case "s":
       return { type: "toggleSort" };
     case "y":
@@ -207,6 +215,8 @@ export const CHEAT_SHEET: readonly { group: string; keys: readonly { keys: strin
       { keys: ["]", "["], does: "Next / previous file" },
       { keys: ["n", "p"], does: "Next / previous hunk (Diff)" },
       { keys: ["w"], does: "Ignore whitespace on/off (Diff)" },
+      { keys: ["m"], does: "Unified / side-by-side (Diff)" },
+      { keys: ["v"], does: "Mark the current file viewed, or not (Diff)" },
       { keys: ["y"], does: "Copy the submission id" },
       { keys: ["R"], does: "Re-run its method (Shift+r)" },
       { keys: ["V"], does: "Verify it: a dozen runs, in the background (Shift+v)" },

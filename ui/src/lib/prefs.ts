@@ -42,3 +42,33 @@ export function savedIgnoreWhitespace(): boolean {
 export function saveIgnoreWhitespace(on: boolean): void {
   write(WHITESPACE_KEY, String(on));
 }
+
+const DIFF_MODE_KEY = "aar-review.diff.mode";
+const VIEWED_KEY = "aar-review.diff.viewed";
+/** Viewed marks kept; the oldest go first. Each is a path and two digests, about 150 bytes. */
+const MAX_VIEWED = 5000;
+
+/** Unified (one column, deletions above insertions) or side by side (old left, new right). */
+export type DiffMode = "unified" | "split";
+
+export function savedDiffMode(): DiffMode {
+  return read(DIFF_MODE_KEY) === "split" ? "split" : "unified";
+}
+
+export function saveDiffMode(mode: DiffMode): void {
+  write(DIFF_MODE_KEY, mode);
+}
+
+/** The files marked viewed, by `viewedKey` (lib/diff.ts), oldest first. */
+export function savedViewed(): string[] {
+  try {
+    const list: unknown = JSON.parse(read(VIEWED_KEY) ?? "[]");
+    return Array.isArray(list) ? list.filter((k): k is string => typeof k === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+export function saveViewed(keys: readonly string[]): void {
+  write(VIEWED_KEY, JSON.stringify(keys.slice(-MAX_VIEWED)));
+}
