@@ -5,7 +5,8 @@
 //! Run by `./dev test` as
 //! `xvfb-run -a cargo test -p aar-review-e2e -- --ignored --test-threads=1`
 //! after `npm --prefix ui ci && npm --prefix ui run build && cargo build -p aar-review-app`.
-//! `AAR_E2E_SCREENSHOT_TO_DOCS=1` also writes `docs/screenshot.png` and `docs/rerun.png`;
+//! `AAR_E2E_SCREENSHOT_TO_DOCS=1` also writes `docs/screenshot.png`, `docs/rerun.png`,
+//! `docs/diff-unified.png` and `docs/diff-side-by-side.png`;
 //! `AAR_E2E_TOUR=1` writes a
 //! screenshot of every tab, in both themes, to `tests/e2e/artifacts/`.
 
@@ -70,6 +71,7 @@ async fn exercise(client: &Client, db: &Path) {
 
     // Clear the filter and leave it (Escape): the whole queue comes back, logconf v2 selected.
     filter.send_keys("\u{E009}a\u{E000}\u{E003}").await.expect("the filter box can be emptied");
+    diff_tab_switches_layout_and_marks_files_viewed(client).await;
     press(client, "\u{E00C}").await;
     // Key events reach the page asynchronously: wait until Escape has left the box.
     wait_for("Escape to leave the filter box", STEP, async || {
@@ -111,6 +113,7 @@ async fn exercise(client: &Client, db: &Path) {
     rerun_from_the_runs_view(client, db).await;
     rerun_a_submission_from_its_page(client, db).await;
     verify_a_submission_from_its_page(client).await;
+    a_10000_line_diff_opens_without_freezing(client, db.parent().expect("the database has a folder")).await;
     // A batch takes another minute or more on a 2-core machine: run when asked for.
     if std::env::var_os("AAR_E2E_BATCH").is_some_and(|v| v == "1") {
         verify_a_selection_as_a_batch(client).await;
@@ -212,6 +215,151 @@ async fn diff_tab_compares_with_the_parent(client: &Client) {
 async fn cheat_sheet_opens_and_closes(client: &Client) {
     press(client, "?").await;
     wait_for("? to open the cheat sheet", STEP, async || text(client, "[data-testid=cheat-sheet]").await)
+/// `m` switches the diff between unified and side by side (pictures of both for docs/), and `v`
+/// marks the file on top viewed: it collapses and the count goes up; `v` again brings it back.
+async fn diff_tab_switches_layout_and_marks_files_viewed(client: &Client) {
+    let root = repo_root();
+    let to_docs = std::env::var_os("AAR_E2E_SCREENSHOT_TO_DOCS").is_some_and(|v| v == "1");
+    for (name, split) in [("diff-unified.png", false), ("diff-side-by-side.png", true)] {
+        if split {
+            press(client, "m").await;
+        }
+        wait_for("the diff rows in the chosen layout", STEP, async || {
+            let pairs = client.find_all(Locator::Css("[data-testid=diff-view] .dl.pair")).await.ok()?.len();
+            let lines = client.find_all(Locator::Css("[data-testid=diff-view] .dl")).await.ok()?.len();
+            (lines > 0 && (pairs > 0) == split).then_some(())
+        })
+        .await;
+        let png = screenshot(client).await;
+        write_png(&root.join("tests/e2e/artifacts"), name, &png);
+        if to_docs {
+            write_png(&root.join("docs"), name, &png);
+        }
+    }
+    press(client, "m").await;
+    wait_for("m to go back to the unified layout", STEP, async || {
+        client.find(Locator::Css("[data-testid=diff-view] .dl.pair")).await.is_err().then_some(())
+    })
+    .await;
+
+    let before = text(client, "[data-testid=diff-viewed]").await.unwrap_or_default();
+    assert!(before.starts_with("0/"), "nothing is viewed in a fresh profile: {before:?}");
+    let hunks = texts(client, "[data-testid=diff-hunk]").await.len();
+    press(client, "v").await;
+    wait_for("v to mark the method viewed and collapse it", STEP, async || {
+        let count = text(client, "[data-testid=diff-viewed]").await?;
+        let left = texts(client, "[data-testid=diff-hunk]").await.len();
+        (count.starts_with("1/") && left < hunks).then_some(())
+    })
+    .await;
+    press(client, "v").await;
+    wait_for("v again to bring the method back", STEP, async || {
+        let count = text(client, "[data-testid=diff-viewed]").await?;
+        (count.starts_with("0/") && texts(client, "[data-testid=diff-hunk]").await.len() == hunks)
+            .then_some(())
+    })
+    .await;
+}
+
+/// A child whose 10,000-line method differs from its parent's on every tenth line (4,000 changed
+/// lines in 1,000 hunks) opens in the Diff tab, scrolls to its end, and switches layout; the
+/// list keeps only what is on screen mounted. Prints the times (BENCHMARKS.md, "Diff"); asserts
+/// only that it works, as speed targets never go into timed tests.
+async fn a_10000_line_diff_opens_without_freezing(client: &Client, dir: &Path) {
+    const TITLE: &str = "Ten thousand lines";
+    let line = |i: usize, edited: bool| {
+        let call = if edited { "compute_fast" } else { "compute" };
+        format!("    let value_{i} = {call}(ctx.student, {i}) * weight_{};\n", i % 7)
+    };
+    let parent: String = (0..10_000).map(|i| line(i, false)).collect();
+    let child: String = (0..10_000).map(|i| line(i, i % 10 == 5)).collect();
+    let mut paths = Vec::new();
+    for (name, method, source, parent_ref) in
+        [("big-parent", &parent, "big1", None), ("big-child", &child, "big2", Some("big1"))]
+    {
+        let bundle = dir.join(name);
+        std::fs::create_dir_all(&bundle).expect("a folder for the bundle");
+        let mut manifest = serde_json::json!({
+            "schema_version": 1, "title": format!("{TITLE}: {name}"), "author": "e2e",
+            "created_at": "2026-01-01T00:00:00Z", "source_ref": source, "hypothesis": "h", "description": "d",
+            "method": {"path": "method.rhai", "language": "rhai"}, "files": [],
+        });
+        if let Some(p) = parent_ref {
+            manifest["parent"] = p.into();
+        }
+        std::fs::write(bundle.join("submission.json"), manifest.to_string())
+            .expect("the manifest is written");
+        std::fs::write(bundle.join("method.rhai"), method).expect("the method is written");
+        paths.push(bundle.to_string_lossy().into_owned());
+    }
+    press(client, "i").await;
+    let field =
+        client.find(Locator::Css("[data-testid=import-paths]")).await.expect("i opens the import dialog");
+    field.send_keys("\u{E009}a\u{E000}\u{E003}").await.expect("the paths can be deleted");
+    // One path a line; WebDriver types a line break as the Enter key (U+E007).
+    field.send_keys(&paths.join("\u{E007}")).await.expect("the dialog takes two paths");
+    click(client, "[data-testid=import-run]").await;
+    let report = wait_for("the import of the two big bundles", STEP, async || {
+        let report = text(client, "[data-testid=import-report]").await;
+        report.or(text(client, "[data-testid=error-banner]").await)
+    })
+    .await;
+    assert!(report.contains("2 new"), "both big bundles should be imported: {report:?}");
+    press(client, "\u{E00C}").await;
+
+    let filter =
+        client.find(Locator::Css("[data-testid=queue-filter]")).await.expect("the queue has a filter box");
+    press(client, "/").await;
+    filter.send_keys("big-child").await.expect("the filter box takes text");
+    wait_for("the filter to leave the big child", STEP, async || {
+        (texts(client, "[data-testid=queue-row] .row-title").await.len() == 1).then_some(())
+    })
+    .await;
+    press(client, "\u{E00C}").await;
+    let opened = std::time::Instant::now();
+    click(client, "[data-testid=queue-row]").await;
+    press(client, "3").await;
+    let rows = wait_for("the 10,000-line diff to show its first hunk", STEP, async || {
+        let hunks = texts(client, "[data-testid=diff-hunk]").await;
+        hunks.iter().any(|h| h.contains("compute_fast")).then_some(hunks.len())
+    })
+    .await;
+    let open_ms = opened.elapsed().as_millis();
+
+    // One frame after jumping to the end: what the list mounts there, and how long the frame took.
+    let jump = "const done = arguments[arguments.length - 1];
+                const view = document.querySelector('[data-testid=diff-view]');
+                const start = performance.now();
+                view.scrollTop = view.scrollHeight;
+                requestAnimationFrame(() => requestAnimationFrame(() => done([
+                    performance.now() - start,
+                    document.querySelectorAll('[data-testid=diff-view] .dl').length,
+                    view.scrollHeight,
+                ])));";
+    let at_end = client.execute_async(jump, vec![]).await.expect("the diff scrolls");
+    let mounted = at_end[1].as_u64().unwrap_or_default();
+    let switched = std::time::Instant::now();
+    press(client, "m").await;
+    wait_for("m to lay the big diff out side by side", STEP, async || {
+        client.find(Locator::Css("[data-testid=diff-view] .dl.pair")).await.ok()
+    })
+    .await;
+    let switch_ms = switched.elapsed().as_millis();
+    press(client, "m").await;
+    println!(
+        "10,000-line diff: first hunk on screen {open_ms} ms after opening ({rows} hunk blocks mounted); \
+         jump to the end {:.0} ms to the second frame, {mounted} rows mounted there (scroll height {} px); \
+         side by side on screen {switch_ms} ms after m",
+        at_end[0].as_f64().unwrap_or_default(),
+        at_end[2]
+    );
+    assert!(mounted > 0 && mounted < 1_000, "only the rows on screen are mounted, not {mounted} of 14,000");
+    // Leave the queue as it was: filter emptied, focus on the queue.
+    press(client, "/").await;
+    filter.send_keys("\u{E009}a\u{E000}\u{E003}").await.expect("the filter box can be emptied");
+    press(client, "\u{E00C}").await;
+}
+
         .await;
     press(client, "\u{E00C}").await;
     wait_for("Escape to close the cheat sheet", STEP, async || {
