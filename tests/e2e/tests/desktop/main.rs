@@ -68,10 +68,10 @@ async fn exercise(client: &Client, db: &Path) {
     let filter = filter_and_open_logconf_v2(client).await;
     code_tab_shows_the_method_first(client).await;
     diff_tab_compares_with_the_parent(client).await;
+    diff_tab_switches_layout_and_marks_files_viewed(client).await;
 
     // Clear the filter and leave it (Escape): the whole queue comes back, logconf v2 selected.
     filter.send_keys("\u{E009}a\u{E000}\u{E003}").await.expect("the filter box can be emptied");
-    diff_tab_switches_layout_and_marks_files_viewed(client).await;
     press(client, "\u{E00C}").await;
     // Key events reach the page asynchronously: wait until Escape has left the box.
     wait_for("Escape to leave the filter box", STEP, async || {
@@ -110,10 +110,10 @@ async fn exercise(client: &Client, db: &Path) {
     }
     cheat_sheet_opens_and_closes(client).await;
     import_reports_errors_and_results(client).await;
+    a_10000_line_diff_opens_without_freezing(client, db.parent().expect("the database has a folder")).await;
     rerun_from_the_runs_view(client, db).await;
     rerun_a_submission_from_its_page(client, db).await;
     verify_a_submission_from_its_page(client).await;
-    a_10000_line_diff_opens_without_freezing(client, db.parent().expect("the database has a folder")).await;
     // A batch takes another minute or more on a 2-core machine: run when asked for.
     if std::env::var_os("AAR_E2E_BATCH").is_some_and(|v| v == "1") {
         verify_a_selection_as_a_batch(client).await;
@@ -212,9 +212,6 @@ async fn diff_tab_compares_with_the_parent(client: &Client) {
     );
 }
 
-async fn cheat_sheet_opens_and_closes(client: &Client) {
-    press(client, "?").await;
-    wait_for("? to open the cheat sheet", STEP, async || text(client, "[data-testid=cheat-sheet]").await)
 /// `m` switches the diff between unified and side by side (pictures of both for docs/), and `v`
 /// marks the file on top viewed: it collapses and the count goes up; `v` again brings it back.
 async fn diff_tab_switches_layout_and_marks_files_viewed(client: &Client) {
@@ -360,6 +357,9 @@ async fn a_10000_line_diff_opens_without_freezing(client: &Client, dir: &Path) {
     press(client, "\u{E00C}").await;
 }
 
+async fn cheat_sheet_opens_and_closes(client: &Client) {
+    press(client, "?").await;
+    wait_for("? to open the cheat sheet", STEP, async || text(client, "[data-testid=cheat-sheet]").await)
         .await;
     press(client, "\u{E00C}").await;
     wait_for("Escape to close the cheat sheet", STEP, async || {
