@@ -2,19 +2,22 @@
 
 import type { FileMeta, FileRole, SubmissionSummary } from "./bindings";
 import { tasksOf } from "./claims";
+import { matchesReviewWords, parseReviewToken } from "./review";
 import { matchesVerifiedWords, parseVerifiedToken } from "./verify";
 
 /**
  * Whether a submission matches the filter text: every whitespace-separated word must occur in
  * its title, author, a task name or its id (case-insensitive). A `verified:` word (`verified:+1`,
  * `verified:-1`, `verified:?`, `verified:none`, `verified:any`) filters by the newest
- * verification's suggested vote instead.
+ * verification's suggested vote instead; a `status:` word (`status:new`, `status:review`,
+ * `status:approved`, `status:rejected`, `status:signed`, `status:blind`) by the review status, and
+ * `turn:mine` / `turn:lead` by whose turn it is.
  */
 export function matchesFilter(s: SubmissionSummary, filter: string): boolean {
   const all = filter.toLowerCase().split(/\s+/).filter((w) => w.length > 0);
   if (all.length === 0) return true;
-  if (!matchesVerifiedWords(s, all)) return false;
-  const words = all.filter((w) => parseVerifiedToken(w) === null);
+  if (!matchesVerifiedWords(s, all) || !matchesReviewWords(s, all)) return false;
+  const words = all.filter((w) => parseVerifiedToken(w) === null && parseReviewToken(w) === null);
   const haystack = [s.title, s.author, s.id, ...tasksOf(s)].join("\n").toLowerCase();
   return words.every((w) => haystack.includes(w));
 }
