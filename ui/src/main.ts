@@ -1,6 +1,7 @@
 import { mount } from "svelte";
 import App from "./App.svelte";
 import "./app.css";
+import "./review.css";
 import { savedTheme, systemTheme } from "./lib/prefs";
 
 // Set the theme before the first paint, so a dark-theme user never sees a white flash.

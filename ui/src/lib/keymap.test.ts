@@ -156,3 +156,37 @@ describe("resolveKey", () => {
     }
   });
 });
+
+describe("review keys", () => {
+  const onPage: KeyContext = { focus: "detail", tab: "overview", overlayOpen: false, typing: false };
+  it("votes with a, signs off with S and asks for a blind review with B (Shift: a record is written)", () => {
+    expect(resolveKey({ key: "a" }, onPage)).toEqual({ type: "vote" });
+    expect(resolveKey({ key: "a" }, queue)).toEqual({ type: "vote" });
+    expect(resolveKey({ key: "S" }, onPage)).toEqual({ type: "signOff" });
+    expect(resolveKey({ key: "B" }, onPage)).toEqual({ type: "blindReview" });
+    expect(resolveKey({ key: "s" }, onPage)).toEqual({ type: "toggleSort" });
+  });
+  it("comments with c on a submission, and clears the selection with c in the queue", () => {
+    expect(resolveKey({ key: "c" }, onPage)).toEqual({ type: "comment" });
+    expect(resolveKey({ key: "c" }, { ...onPage, tab: "code" })).toEqual({ type: "comment" });
+    expect(resolveKey({ key: "c" }, queue)).toEqual({ type: "clearMarks" });
+  });
+  it("shows the Review tab with 5, who is reviewing with , and the export with E", () => {
+    expect(resolveKey({ key: "5" }, queue)).toEqual({ type: "tab", tab: "review" });
+    expect(resolveKey({ key: "," }, onPage)).toEqual({ type: "reviewerSettings" });
+    expect(resolveKey({ key: "," }, runs)).toEqual({ type: "reviewerSettings" });
+    expect(resolveKey({ key: "E" }, queue)).toEqual({ type: "exportReview" });
+  });
+  it("never fires a review key while typing a rationale or a comment, nor under a dialog", () => {
+    for (const key of ["a", "c", "S", "B", "E", ",", "5"]) {
+      expect(resolveKey({ key }, { ...onPage, typing: true }), key).toBeNull();
+      expect(resolveKey({ key }, { ...onPage, overlayOpen: true }), key).toBeNull();
+    }
+  });
+  it("documents every review key in the cheat sheet, none of them bound twice", () => {
+    const documented = new Set(CHEAT_SHEET.flatMap((g) => g.keys.flatMap((k) => k.keys)));
+    for (const key of ["a", "c", "S", "B", "E", ",", "5"]) expect(documented.has(key), `cheat sheet lacks ${key}`).toBe(true);
+    const review = CHEAT_SHEET.find((g) => g.group === "Review")!.keys.flatMap((k) => k.keys);
+    expect(new Set(review).size).toBe(review.length);
+  });
+});

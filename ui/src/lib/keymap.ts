@@ -1,8 +1,8 @@
 // The keyboard map (Gerrit's conventions, see review-ux.md). Pure: the app turns a key event and
 // the current context into an action, and does the action. Keys never fire while typing.
 
-export type Tab = "overview" | "code" | "diff" | "forum";
-export const TABS: readonly Tab[] = ["overview", "code", "diff", "forum"];
+export type Tab = "overview" | "code" | "diff" | "forum" | "review";
+export const TABS: readonly Tab[] = ["overview", "code", "diff", "forum", "review"];
 
 export type Focus = "queue" | "detail";
 
@@ -39,7 +39,13 @@ export type Action =
   | { type: "cancelVerify" }
   | { type: "toggleMark" }
   | { type: "clearMarks" }
-  | { type: "cancelBatch" };
+  | { type: "cancelBatch" }
+  | { type: "vote" }
+  | { type: "comment" }
+  | { type: "signOff" }
+  | { type: "blindReview" }
+  | { type: "reviewerSettings" }
+  | { type: "exportReview" };
 
 /** The parts of a KeyboardEvent the map looks at. */
 export interface KeyInput {
@@ -90,6 +96,9 @@ function resolveAppKey(key: string): Action | null {
       return { type: "import" };
     case "?":
       return { type: "toggleCheatSheet" };
+    // Who is reviewing (a stub of the settings; `,` as in most apps' preferences).
+    case ",":
+      return { type: "reviewerSettings" };
     default:
       return null;
   }
@@ -136,6 +145,7 @@ function resolveReviewKey(key: string, ctx: KeyContext): Action | null {
     case "2":
     case "3":
     case "4":
+    case "5":
       return { type: "tab", tab: TABS[Number(key) - 1] as Tab };
     case "]":
       return ctx.tab === "code" || ctx.tab === "diff" ? { type: "nextFile" } : null;
@@ -170,8 +180,20 @@ function resolveReviewKey(key: string, ctx: KeyContext): Action | null {
     // Space marks the queue's row for a batch (in the detail it scrolls, as in any page).
     case " ":
       return ctx.focus === "queue" ? { type: "toggleMark" } : null;
+    // c clears the queue's selection there; on a submission it comments (Gerrit): on the Code
+    // tab's cursor line, the check whose row has the focus, else the submission.
     case "c":
-      return { type: "clearMarks" };
+      return ctx.focus === "queue" ? { type: "clearMarks" } : { type: "comment" };
+    // a votes (Gerrit's reply); S signs off and B asks for a blind review (leads; Shift, as a
+    // record is written), E exports every submission's review.
+    case "a":
+      return { type: "vote" };
+    case "S":
+      return { type: "signOff" };
+    case "B":
+      return { type: "blindReview" };
+    case "E":
+      return { type: "exportReview" };
     case "Escape":
       return { type: "queue" };
     case "u":
@@ -203,6 +225,8 @@ export const CHEAT_SHEET: readonly { group: string; keys: readonly { keys: strin
       { keys: ["s"], does: "Sort by newest / claimed PGR" },
       { keys: ["Space"], does: "Select the submission for a batch, or unselect it" },
       { keys: ["c"], does: "Clear the selection" },
+      { keys: ["/"], does: "Also status:new review approved rejected signed blind, turn:mine turn:lead" },
+      { keys: ["E"], does: "Export every submission's review (Shift+e)" },
       { keys: ["V"], does: "Verify the selected submissions as a batch (Shift+v)" },
       { keys: ["u", "Esc"], does: "Back to the queue" },
     ],
@@ -210,7 +234,7 @@ export const CHEAT_SHEET: readonly { group: string; keys: readonly { keys: strin
   {
     group: "Submission",
     keys: [
-      { keys: ["1", "2", "3", "4"], does: "Overview, Code, Diff, Forum" },
+      { keys: ["1", "2", "3", "4", "5"], does: "Overview, Code, Diff, Forum, Review" },
       { keys: ["j", "k"], does: "Scroll down / up" },
       { keys: ["]", "["], does: "Next / previous file" },
       { keys: ["n", "p"], does: "Next / previous hunk (Diff)" },
@@ -221,6 +245,19 @@ export const CHEAT_SHEET: readonly { group: string; keys: readonly { keys: strin
       { keys: ["R"], does: "Re-run its method (Shift+r)" },
       { keys: ["V"], does: "Verify it: a dozen runs, in the background (Shift+v)" },
       { keys: ["x"], does: "Cancel its verification while one runs, else the batch's" },
+    ],
+  },
+  {
+    group: "Review",
+    keys: [
+      { keys: ["a"], does: "Vote: Review −2..+2, Verified −1..+1, with a rationale" },
+      { keys: ["−", "0", "1", "2"], does: "In the vote panel: pick a value (− first for a negative one)" },
+      { keys: ["←", "→", "↑", "↓"], does: "In the vote panel: step the value / change row (or Tab)" },
+      { keys: ["Ctrl+Enter"], does: "Send the vote, comment, sign-off or judgement" },
+      { keys: ["j", "k"], does: "Move the line cursor (Code)" },
+      { keys: ["c"], does: "Comment on the cursor line (Code), the focused check, else the submission" },
+      { keys: ["S"], does: "Sign off, as a lead (Shift+s)" },
+      { keys: ["B"], does: "Ask for a blind second review, as a lead (Shift+b)" },
     ],
   },
   {
@@ -238,6 +275,7 @@ export const CHEAT_SHEET: readonly { group: string; keys: readonly { keys: strin
       { keys: ["r"], does: "Switch between Review and Runs" },
       { keys: ["i"], does: "Import bundles or AAR exports" },
       { keys: ["t"], does: "Light / dark theme" },
+      { keys: [","], does: "Who is reviewing: your name, lead or not" },
       { keys: ["?"], does: "This cheat sheet" },
     ],
   },
