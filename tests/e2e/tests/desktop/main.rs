@@ -20,6 +20,9 @@ use aar_review_e2e::{
 };
 use fantoccini::{Client, Locator};
 
+/// Two reviewers and a lead take a submission from new to signed off (its own app and store).
+mod review;
+
 /// A root submission of the demo corpus.
 const VANILLA: &str = "Vanilla baseline: cross-entropy on the teacher's soft labels";
 /// A demo submission whose parent (logconf v1) is in the corpus too.
