@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CHEAT_SHEET, resolveKey, type KeyContext } from "./keymap";
+import { CHEAT_SHEET, isSubmitChord, resolveKey, type KeyContext } from "./keymap";
 
 const queue: KeyContext = { focus: "queue", tab: "overview", overlayOpen: false, typing: false };
 const inDiff: KeyContext = { focus: "detail", tab: "diff", overlayOpen: false, typing: false };
@@ -188,5 +188,14 @@ describe("review keys", () => {
     for (const key of ["a", "c", "S", "B", "E", ",", "5"]) expect(documented.has(key), `cheat sheet lacks ${key}`).toBe(true);
     const review = CHEAT_SHEET.find((g) => g.group === "Review")!.keys.flatMap((k) => k.keys);
     expect(new Set(review).size).toBe(review.length);
+  });
+});
+
+describe("isSubmitChord", () => {
+  it("is Ctrl+Enter or Cmd+Enter and nothing else", () => {
+    expect(isSubmitChord({ key: "Enter", ctrlKey: true })).toBe(true);
+    expect(isSubmitChord({ key: "Enter", metaKey: true })).toBe(true);
+    expect(isSubmitChord({ key: "Enter" })).toBe(false);
+    expect(isSubmitChord({ key: "s", ctrlKey: true })).toBe(false);
   });
 });

@@ -55,6 +55,11 @@ export interface KeyInput {
   altKey?: boolean;
 }
 
+/** Ctrl+Enter (Cmd+Enter on a Mac): what submits every form with a text field. */
+export function isSubmitChord(input: KeyInput): boolean {
+  return input.key === "Enter" && Boolean(input.ctrlKey || input.metaKey);
+}
+
 export interface KeyContext {
   focus: Focus;
   tab: Tab;
