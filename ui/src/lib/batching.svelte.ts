@@ -2,10 +2,11 @@
 // component's: a batch takes minutes, and goes on while the reviewer reads submissions (the sheet
 // that started it may be closed and opened again). One batch at a time.
 
-import type { BatchVerification, VerifyRequest } from "./bindings";
+import type { BatchProgress, BatchVerification, VerifyRequest } from "./bindings";
 import { backend, isApiError } from "./backend";
 import { foldBatchProgress, initialLiveBatch, type LiveBatch } from "./batch";
 import { cancelByTicket } from "./cancel";
+import { coalesce } from "./coalesce";
 import { reportError } from "./errors.svelte";
 import type { BatchMember } from "./marks";
 import { newTicket } from "./runs";
@@ -57,10 +58,16 @@ class BatchingState {
     this.flight = { ticket, members, request, startedAt: now(), endedAt: null, status: "running", live: initialLiveBatch() };
     try {
       const ids = members.map((m) => m.id);
-      const result = await backend.startVerifyBatch(ticket, ids, request, (event) => {
-        if (event.kind === "verified") verifying.recordStored(event.verification);
-        this.update(ticket, (f) => (f.status === "cancelled" ? f : { ...f, live: foldBatchProgress(f.live, event) }));
-      });
+      const progress = coalesce<BatchProgress>((events) =>
+        this.update(ticket, (f) => (f.status === "cancelled" ? f : { ...f, live: events.reduce(foldBatchProgress, f.live) })),
+      );
+      const result = await backend
+        .startVerifyBatch(ticket, ids, request, (event) => {
+          // A stored verification shows in the queue at once; only the live progress is paced.
+          if (event.kind === "verified") verifying.recordStored(event.verification);
+          progress.push(event);
+        })
+        .finally(progress.flush);
       this.flight = null;
       this.result = result;
       return result;

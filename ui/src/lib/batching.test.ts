@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { BatchProgress, BatchVerification, VerificationDetail, VerifyRequest } from "./bindings";
+import { PROGRESS_INTERVAL_MS } from "./coalesce";
 import { pendingCommand } from "./test-backend";
 
 // The backend is faked: the batch waits until the test settles it; cancels are counted.
@@ -38,9 +39,13 @@ describe("a batch verification in flight", () => {
     expect(batching.running).toBe(true);
     expect(pending[0]!.args[0]).toEqual(members.map((m) => m.id));
 
+    vi.useFakeTimers();
     pending[0]!.progress(position(1));
     pending[0]!.progress(verified("v1"));
     pending[0]!.progress(position(2));
+    expect(batching.flight?.live.position, "progress reaches the screen paced, not per event").toBeNull();
+    vi.advanceTimersByTime(PROGRESS_INTERVAL_MS);
+    vi.useRealTimers();
     expect(batching.flight?.live.position?.index).toBe(2);
     expect(batching.flight?.live.stored).toBe(1);
     // The queue's badges and an open page follow each stored verification at once.

@@ -1,9 +1,10 @@
 // Runs in flight, and what the Runs screen remembers. Module state rather than a component's: a
 // run keeps going, and its progress keeps arriving, while the reviewer is on the review screen.
 
-import type { ApiError, RunDetail, RunRequest, SourceLocation, TaskSummary } from "./bindings";
+import type { ApiError, RunDetail, RunProgress, RunRequest, SourceLocation, TaskSummary } from "./bindings";
 import { backend, isApiError } from "./backend";
 import { cancelByTicket } from "./cancel";
+import { coalesce } from "./coalesce";
 import { reportError } from "./errors.svelte";
 import {
   DEFAULT_FIRST_SEED,
@@ -118,10 +119,11 @@ class RunsState {
       error: null,
     };
     this.inFlight = [run, ...this.inFlight];
+    const progress = coalesce<RunProgress>((events) =>
+      this.update(ticket, (r) => (r.status === "cancelled" ? r : { ...r, live: events.reduce(foldProgress, r.live) })),
+    );
     try {
-      const detail = await backend.startRun(ticket, request, (event) =>
-        this.update(ticket, (r) => (r.status === "cancelled" ? r : { ...r, live: foldProgress(r.live, event) })),
-      );
+      const detail = await backend.startRun(ticket, request, progress.push).finally(progress.flush);
       this.remove(ticket);
       this.lastStored = detail;
       this.selectedId = detail.summary.id;

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { RunDetail, RunProgress, RunRequest } from "./bindings";
+import { PROGRESS_INTERVAL_MS } from "./coalesce";
 
 // The backend is faked: each startRun waits until the test settles it.
 interface PendingRun {
@@ -49,10 +50,15 @@ describe("runs in flight", () => {
     expect(runs.inFlight).toHaveLength(1);
     expect(runs.inFlight[0]!.live.totalEpochs).toBeNull();
 
+    vi.useFakeTimers();
     pending[0]!.progress({ kind: "started", totalEpochs: 10, seeds: 2 });
     pending[0]!.progress({ kind: "epoch", seed: 42, phase: "weak", epoch: 0, epochs: 5, loss: 0.9, done: 1, total: 10 });
-    expect(runs.inFlight[0]!.live.done).toBe(1);
-    expect(runs.inFlight[0]!.live.curves.weak).toEqual([{ seed: 42, losses: [0.9] }]);
+    pending[0]!.progress({ kind: "epoch", seed: 42, phase: "weak", epoch: 1, epochs: 5, loss: 0.7, done: 2, total: 10 });
+    expect(runs.inFlight[0]!.live.totalEpochs, "progress reaches the screen paced, not per event").toBeNull();
+    vi.advanceTimersByTime(PROGRESS_INTERVAL_MS);
+    vi.useRealTimers();
+    expect(runs.inFlight[0]!.live.done).toBe(2);
+    expect(runs.inFlight[0]!.live.curves.weak, "every loss point is kept").toEqual([{ seed: 42, losses: [0.9, 0.7] }]);
 
     pending[0]!.resolve(stored("abc123"));
     await done;
@@ -71,9 +77,11 @@ describe("runs in flight", () => {
     expect(runs.inFlight[0]!.status).toBe("cancelling");
 
     clock = 3500;
+    pending[0]!.progress({ kind: "epoch", seed: 42, phase: "weak", epoch: 0, epochs: 5, loss: 0.9, done: 1, total: 10 });
     pending[0]!.reject({ code: "cancelled", message: "cancelled" });
     await done;
     expect(runs.inFlight[0]).toMatchObject({ status: "cancelled", startedAt: 1000, endedAt: 3500 });
+    expect(runs.inFlight[0]!.live.done, "what it said before it stopped is shown, not left waiting for a timer").toBe(1);
     expect(runs.active).toHaveLength(0);
     expect(shownErrors).toHaveLength(0);
 

@@ -1,9 +1,10 @@
 // Verifications in flight. Module state rather than a component's: a verification takes a minute
 // or more, and goes on while the reviewer reads other submissions. One per submission at a time.
 
-import type { VerificationDetail, VerifyRequest } from "./bindings";
+import type { VerificationDetail, VerifyProgress, VerifyRequest } from "./bindings";
 import { backend, isApiError } from "./backend";
 import { cancelByTicket } from "./cancel";
+import { coalesce } from "./coalesce";
 import { reportError } from "./errors.svelte";
 import { newTicket } from "./runs";
 import { foldVerifyProgress, initialLiveVerify, type LiveVerify } from "./verify";
@@ -90,10 +91,11 @@ class VerifyingState {
     };
     // A cancelled one of the same submission gives way to the new one.
     this.inFlight = [flight, ...this.inFlight.filter((f) => f.submissionId !== submissionId)];
+    const progress = coalesce<VerifyProgress>((events) =>
+      this.update(ticket, (f) => (f.status === "cancelled" ? f : { ...f, live: events.reduce(foldVerifyProgress, f.live) })),
+    );
     try {
-      const detail = await backend.startVerify(ticket, submissionId, request, (event) =>
-        this.update(ticket, (f) => (f.status === "cancelled" ? f : { ...f, live: foldVerifyProgress(f.live, event) })),
-      );
+      const detail = await backend.startVerify(ticket, submissionId, request, progress.push).finally(progress.flush);
       this.remove(ticket);
       this.recordStored(detail);
     } catch (e) {

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { VerificationDetail, VerifyProgress, VerifyRequest } from "./bindings";
+import { PROGRESS_INTERVAL_MS } from "./coalesce";
 
 // The backend is faked: each startVerify waits until the test settles it.
 interface Pending {
@@ -49,8 +50,12 @@ describe("verifications in flight", () => {
     expect(verifying.isRunning("sub1")).toBe(true);
     expect(pending[0]).toMatchObject({ id: "sub1", request });
 
+    vi.useFakeTimers();
     pending[0]!.progress(stepEvent(2));
     pending[0]!.progress({ kind: "run", progress: { kind: "epoch", seed: 44, phase: "weak", epoch: 4, epochs: 10, loss: 0.5, done: 5, total: 30 } });
+    expect(verifying.of("sub1")!.live.step, "progress reaches the screen paced, not per event").toBeNull();
+    vi.advanceTimersByTime(PROGRESS_INTERVAL_MS);
+    vi.useRealTimers();
     const live = verifying.of("sub1")!.live;
     expect(live.step?.index).toBe(2);
     expect(live.finished).toBe(1);

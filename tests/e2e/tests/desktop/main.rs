@@ -650,11 +650,14 @@ async fn verify_a_submission_from_its_page(client: &Client) {
         .await
         .expect("cpu is a device choice");
     click(client, "[data-testid=verify-quick]").await;
+    let started = std::time::Instant::now();
     click(client, "[data-testid=verify-start]").await;
     let vote = wait_for("the verification report on the page", RERUN, async || {
         text(client, "[data-testid=verification-vote]").await
     })
     .await;
+    // For BENCHMARKS.md ("Verification"): the same work as `aar-review verify --quick`.
+    println!("verification from its page, quick, cpu: {:.1} s", started.elapsed().as_secs_f64());
     assert!(vote.contains("Verified") || vote.contains("human"), "the report leads with the vote: {vote:?}");
     let rows = texts(client, "[data-testid=check-row]").await;
     assert_eq!(rows.len(), 9, "one row per check: {rows:?}");
