@@ -6,9 +6,9 @@ use std::sync::{Arc, Mutex};
 
 use aar_api::dto::{
     AuditEntryView, BatchProgress, BatchVerification, CheckPrecision, CommentRequest, ExportFormat,
-    FileContent, FlagJudgement, ImportReport, ListQuery, ReviewView, Reviewer, RunDetail, RunProgress,
-    RunRequest, RunSummary, StoreInfo, SubmissionDetail, SubmissionDiff, SubmissionSummary, TaskSummary,
-    VerificationDetail, VerifyProgress, VerifyRequest, VoteRequest,
+    ExportSaved, FileContent, FlagJudgement, ImportReport, ListQuery, ReviewView, Reviewer, RunDetail,
+    RunProgress, RunRequest, RunSummary, StoreInfo, SubmissionDetail, SubmissionDiff, SubmissionSummary,
+    TaskSummary, VerificationDetail, VerifyProgress, VerifyRequest, VoteRequest,
 };
 use aar_api::progress::ProgressForwarder;
 use aar_api::{Api, ApiError, ErrorCode, Role};
@@ -315,4 +315,14 @@ pub async fn check_precision(backend: State<'_, Backend>) -> Result<Vec<CheckPre
 #[tauri::command]
 pub async fn export_review(backend: State<'_, Backend>, format: ExportFormat) -> Result<String, ApiError> {
     backend.api().await?.export_as(format).await
+}
+
+/// Writes the review export to a path the reviewer typed (`~/` or absolute), whole or not at all.
+#[tauri::command]
+pub async fn save_review_export(
+    backend: State<'_, Backend>,
+    format: ExportFormat,
+    path: String,
+) -> Result<ExportSaved, ApiError> {
+    backend.api().await?.export_to(format, &path).await
 }

@@ -51,6 +51,7 @@ fn main() {
             commands::judge_flag,
             commands::check_precision,
             commands::export_review,
+            commands::save_review_export,
         ])
         .run(tauri::generate_context!())
         .expect("the AAR Review window could not start");

@@ -6,7 +6,7 @@ use aar_review_schemas::review::{
 };
 use aar_store::ListFilter;
 
-use crate::dto::ExportFormat;
+use crate::dto::{ExportFormat, ExportSaved};
 use crate::{Api, ApiResult};
 
 impl Api {
@@ -71,5 +71,14 @@ impl Api {
             ExportFormat::Md => aar_report::export::markdown(&export),
             ExportFormat::Html => aar_report::export::html(&export),
         })
+    }
+
+    /// [`Api::export_as`] written to `path` as typed in the app (`~/` or absolute), whole or not at
+    /// all: a file already there stays as it was if anything fails.
+    pub async fn export_to(&self, format: ExportFormat, path: &str) -> ApiResult<ExportSaved> {
+        let path = crate::files::typed_path(path)?;
+        let text = self.export_as(format).await?;
+        crate::files::write_atomically(&path, &text, "the export")?;
+        Ok(ExportSaved { path: path.display().to_string(), bytes: text.len() as u64 })
     }
 }

@@ -10,6 +10,7 @@ pub mod diff;
 pub mod dto;
 mod error;
 mod export;
+pub mod files;
 mod import;
 mod methods;
 pub mod progress;
@@ -489,6 +490,7 @@ pub fn typescript_bindings() -> String {
     collect.visit::<FlagJudgement>();
     collect.visit::<CheckPrecision>();
     collect.visit::<ExportFormat>();
+    collect.visit::<ExportSaved>();
     let mut decls = collect.decls;
     decls.sort();
     let decls = decls.into_iter().map(|(_, decl)| decl);

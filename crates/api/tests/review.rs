@@ -1,7 +1,7 @@
 //! The review workflow through the API: several reviewers on one database, a blind second review,
 //! comment threads that follow a submission into its next version, and flag precision.
 
-use aar_api::dto::{CommentRequest, CommentTarget, ListQuery, SubmissionSummary, VoteRequest};
+use aar_api::dto::{CommentRequest, CommentTarget, ExportFormat, ListQuery, SubmissionSummary, VoteRequest};
 use aar_api::{Api, ErrorCode};
 use aar_review_schemas::review::{ReviewRule, ReviewStatus, Role, StaleReason};
 
@@ -91,4 +91,34 @@ async fn a_line_comment_follows_its_line_into_the_next_version_or_shows_outdated
         .unwrap();
     assert_eq!(replied.threads[0].replies.len(), 1);
     assert_eq!(api.review(&v1.id).await.unwrap().threads[0].replies.len(), 1);
+}
+
+#[tokio::test]
+async fn the_app_saves_an_export_whole_to_a_full_path_and_refuses_a_relative_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open_as(&dir, "bob").await;
+    api.import_demo().await.unwrap();
+    let path = dir.path().join("review.csv");
+
+    let saved = api.export_to(ExportFormat::Csv, path.to_str().unwrap()).await.unwrap();
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(written, api.export_as(ExportFormat::Csv).await.unwrap(), "the file is the export");
+    assert_eq!((saved.path.as_str(), saved.bytes), (path.to_str().unwrap(), written.len() as u64));
+
+    let relative = api.export_to(ExportFormat::Csv, "review.csv").await.unwrap_err();
+    assert_eq!(relative.code, ErrorCode::InvalidInput, "{}", relative.message);
+    assert!(!std::path::Path::new("review.csv").exists(), "nothing lands in the working folder");
+
+    // A folder where the file should go: the write fails, names the problem, and the earlier
+    // export beside it is untouched.
+    let blocked = dir.path().join("blocked.md");
+    std::fs::create_dir(&blocked).unwrap();
+    let failed = api.export_to(ExportFormat::Md, blocked.to_str().unwrap()).await.unwrap_err();
+    assert_eq!(failed.code, ErrorCode::Storage);
+    assert!(
+        failed.message.contains("the export") && failed.message.contains("blocked.md"),
+        "{}",
+        failed.message
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), written);
 }

@@ -11,6 +11,7 @@ import type {
   CheckPrecision,
   CommentRequest,
   ExportFormat,
+  ExportSaved,
   FileContent,
   FlagJudgement,
   ImportReport,
@@ -152,4 +153,5 @@ export const backend = {
   checkPrecision: (): Promise<CheckPrecision[]> => call("check_precision"),
   /** Every submission's review state as text (Markdown, CSV, JSON or HTML). */
   exportReview: (format: ExportFormat): Promise<string> => call("export_review", { format }),
+  saveReviewExport: (format: ExportFormat, path: string): Promise<ExportSaved> => call("save_review_export", { format, path }),
 };

@@ -198,6 +198,8 @@ export type EvalSplit = "dev" | "test" | "private";
 
 export type ExportFormat = "csv" | "json" | "md" | "html";
 
+export type ExportSaved = { path: string, bytes: number, };
+
 export type Figure = { 
 /**
  * E.g. "claimed PGR (digits, dev)", "reproduced PGR (private)".

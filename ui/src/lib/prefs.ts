@@ -72,3 +72,14 @@ export function savedViewed(): string[] {
 export function saveViewed(keys: readonly string[]): void {
   write(VIEWED_KEY, JSON.stringify(keys.slice(-MAX_VIEWED)));
 }
+
+const EXPORT_PATH_KEY = "aar-review.export.path";
+
+/** Where the last review export was saved (as typed: `~/` or absolute), or null. */
+export function savedExportPath(): string | null {
+  return read(EXPORT_PATH_KEY);
+}
+
+export function saveExportPath(path: string): void {
+  write(EXPORT_PATH_KEY, path);
+}

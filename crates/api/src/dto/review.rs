@@ -142,6 +142,14 @@ pub struct CheckPrecision {
     pub precision: Option<f64>,
 }
 
+/// Where [`crate::Api::export_to`] wrote the export, and how much.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportSaved {
+    pub path: String,
+    pub bytes: u64,
+}
+
 /// Export formats of `aar-review export`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, TS)]
 #[serde(rename_all = "lowercase")]

@@ -50,24 +50,9 @@ pub fn emit<T: serde::Serialize>(
     Ok(())
 }
 
-/// Writes `text` to `path` whole or not at all: into a temporary file beside it, then renamed
-/// over it, so a full disk or a kill never leaves half a file where a good one was.
+/// Writes `text` to `path` whole or not at all ([`aar_api::files::write_atomically`]).
 pub fn write_file(path: &std::path::Path, text: &str, what: &str) -> Result<(), ApiError> {
-    use std::io::Write as _;
-    let failed = |e: std::io::Error| {
-        ApiError::new(
-            aar_api::ErrorCode::Storage,
-            format!("could not write {what} to {}: {e}", path.display()),
-        )
-    };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => std::path::Path::new("."),
-    };
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
-    file.write_all(text.as_bytes()).map_err(failed)?;
-    file.persist(path).map_err(|e| failed(e.error))?;
-    Ok(())
+    aar_api::files::write_atomically(path, text, what)
 }
 
 fn styled(style: Style, text: impl std::fmt::Display) -> String {

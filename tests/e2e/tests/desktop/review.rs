@@ -1,7 +1,8 @@
 //! The review workflow in the window, by keyboard: a demo submission goes from new to signed off
 //! by two people. The importer's own +2 is refused (self_approval); reviewer B comments on a line
 //! of the method and votes Review +2, Verified +1; lead C signs it off; the Review tab's audit
-//! trail shows who did what, and the CLI reads the same state back from the store.
+//! trail shows who did what, the CLI reads the same state back from the store, and the export
+//! dialog saves a CSV that carries the sign-off.
 //! `AAR_E2E_SCREENSHOT_TO_DOCS=1` also writes `docs/review-queue.png` and `docs/vote-panel.png`.
 
 use std::ffi::OsStr;
@@ -78,6 +79,7 @@ async fn review(client: &Client, db: &Path, id: &str) {
     read_the_audit_trail(client).await;
     the_store_agrees(db, id);
     the_queue_shows_and_filters_statuses(client).await;
+    export_the_decision_to_a_file(client, db.parent().expect("the store is in a folder")).await;
 }
 
 /// `/`, the title, Escape, j, o: the page of the vanilla baseline, new and waiting for a vote.
@@ -347,6 +349,39 @@ async fn the_queue_shows_and_filters_statuses(client: &Client) {
     press(client, "t").await;
     save(&screenshot(client).await, "review-queue-dark.png", false);
     press(client, "t").await;
+}
+
+/// E in the queue: the export dialog; 2 switches to CSV (and the path's extension with it); a
+/// full path typed into "Save to" and Enter write the file, which carries the sign-off.
+async fn export_the_decision_to_a_file(client: &Client, dir: &Path) {
+    press(client, "E").await;
+    wait_for("E to open the export with the vanilla baseline in it", STEP, async || {
+        text(client, "[data-testid=export-preview]").await.filter(|t| t.contains(VANILLA))
+    })
+    .await;
+    press(client, "2").await;
+    wait_for("2 to switch to CSV and the file name with it", STEP, async || {
+        let script = "return document.querySelector('[data-testid=export-path]')?.value ?? null;";
+        let path = client.execute(script, vec![]).await.ok()?.as_str()?.to_owned();
+        let preview = text(client, "[data-testid=export-preview]").await?;
+        (path.ends_with(".csv") && preview.starts_with("id,")).then_some(())
+    })
+    .await;
+    let target = dir.join("decision.csv");
+    let field = client.find(Locator::Css("[data-testid=export-path]")).await.expect("a Save to field");
+    field.click().await.expect("the field takes the focus");
+    field.send_keys("\u{E009}a\u{E000}\u{E003}").await.expect("the field can be emptied");
+    field.send_keys(target.to_str().expect("a UTF-8 path")).await.expect("the field takes a path");
+    press(client, ENTER).await;
+    wait_for("Enter to save the export", STEP, async || {
+        text(client, "[data-testid=export-saved]").await.filter(|t| t.contains("decision.csv"))
+    })
+    .await;
+    let csv = std::fs::read_to_string(&target).expect("the export was written");
+    let row = csv.lines().find(|l| l.contains(VANILLA)).expect("a row for the vanilla baseline");
+    assert!(row.contains("signed off") && row.contains(LEAD_C), "the row carries the sign-off: {row}");
+    press(client, ESCAPE).await;
+    gone(client, "[data-testid=export-dialog]", "Escape to close the export").await;
 }
 
 // ---------- helpers ----------
