@@ -8,6 +8,7 @@ import {
   displaySegments,
   emphasisRanges,
   hunkAnchors,
+  hunkCommentLine,
   hunkHeader,
   layerMarks,
   layoutDiff,
@@ -226,5 +227,22 @@ describe("moves and viewed marks", () => {
     expect(viewedKey(file())).not.toBe(viewedKey(file({ newDigest: "cc" })));
     expect(viewedKey(file())).toBe(viewedKey(file({ linesAdded: 9 })));
     expect(reviewableFiles(diffOf([file(), file({ status: "unchanged" }), file({ status: "added" })]))).toEqual([0, 2]);
+  });
+});
+
+describe("what c comments on in the diff", () => {
+  const lines = (...l: DiffLine[]): Hunk => ({ ...hunk, lines: l });
+  it("is the current hunk's first inserted line on the newer side", () => {
+    const h = lines(dl("context", 3, 3, plain("a")), dl("delete", 4, null, plain("b")), dl("insert", null, 4, plain("B")), dl("insert", null, 5, plain("C")));
+    expect(hunkCommentLine(diffOf([file({ hunks: [h] })]), { file: 0, hunk: 0 })).toEqual({ path: "method.rhai", line: 4 });
+  });
+  it("is the line after a pure deletion, where the text went", () => {
+    const h = lines(dl("context", 3, 3, plain("a")), dl("delete", 4, null, plain("b")), dl("context", 5, 4, plain("c")));
+    expect(hunkCommentLine(diffOf([file({ hunks: [h] })]), { file: 0, hunk: 0 })).toEqual({ path: "method.rhai", line: 4 });
+  });
+  it("is nothing in a deleted file or past the hunks", () => {
+    const h = lines(dl("delete", 1, null, plain("gone")));
+    expect(hunkCommentLine(diffOf([file({ status: "deleted", hunks: [h] })]), { file: 0, hunk: 0 })).toBeNull();
+    expect(hunkCommentLine(diffOf([file({ hunks: [h] })]), { file: 0, hunk: 3 })).toBeNull();
   });
 });

@@ -364,3 +364,21 @@ export function viewedKey(file: FileDiff): string {
 export function reviewableFiles(diff: SubmissionDiff): number[] {
   return diff.files.flatMap((f, i) => (f.status === "unchanged" ? [] : [i]));
 }
+
+/**
+ * The line of the newer side that `c` comments on when a hunk is current: its first inserted
+ * line; in a hunk that only deletes, the first line after the deletion (where the text went);
+ * null for a deleted file, which has no newer side to comment on.
+ */
+export function hunkCommentLine(diff: SubmissionDiff, anchor: HunkAnchor): { path: string; line: number } | null {
+  const file = diff.files[anchor.file];
+  const hunk = file?.hunks[anchor.hunk];
+  if (!file || !hunk || file.status === "deleted") return null;
+  const lines = hunk.lines;
+  const firstChange = lines.findIndex((l) => l.kind !== "context");
+  const inserted = lines.find((l) => l.kind === "insert");
+  const after = lines.slice(Math.max(0, firstChange)).find((l) => l.newNo !== null);
+  const any = lines.find((l) => l.newNo !== null);
+  const line = (inserted ?? after ?? any)?.newNo ?? null;
+  return line === null ? null : { path: file.path, line };
+}

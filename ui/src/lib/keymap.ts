@@ -260,7 +260,7 @@ export const CHEAT_SHEET: readonly { group: string; keys: readonly { keys: strin
       { keys: ["←", "→", "↑", "↓"], does: "In the vote panel: step the value / change row (or Tab)" },
       { keys: ["Ctrl+Enter"], does: "Send the vote, comment, sign-off or judgement" },
       { keys: ["j", "k"], does: "Move the line cursor (Code)" },
-      { keys: ["c"], does: "Comment on the cursor line (Code), the focused check, else the submission" },
+      { keys: ["c"], does: "Comment on the cursor line (Code), the current hunk (Diff), the focused check, else the submission" },
       { keys: ["S"], does: "Sign off, as a lead (Shift+s)" },
       { keys: ["B"], does: "Ask for a blind second review, as a lead (Shift+b)" },
     ],

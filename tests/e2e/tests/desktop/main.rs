@@ -108,6 +108,7 @@ async fn exercise(client: &Client, db: &Path) {
         client.find(Locator::Css("[data-testid=diff-hunk].current")).await.ok().map(|_| ())
     })
     .await;
+    comment_on_the_current_hunk(client).await;
     if touring() {
         tour(client).await;
     }
@@ -265,6 +266,29 @@ async fn diff_tab_switches_layout_and_marks_files_viewed(client: &Client) {
     wait_for("v again to bring the method back", STEP, async || {
         let count = text(client, "[data-testid=diff-viewed]").await?;
         (count.starts_with("0/") && !method_closed().await?).then_some(())
+    })
+    .await;
+}
+
+/// `o` takes the keyboard to the page; `c` on the Diff tab's current hunk opens a comment box
+/// under the hunk's first inserted line (line 8 of logconf v2's method); Ctrl+Enter posts it, and
+/// the thread hangs there in the diff.
+async fn comment_on_the_current_hunk(client: &Client) {
+    const BODY: &str = "Is the v2 note in the header the only change to this block?";
+    press(client, "o").await;
+    press(client, "c").await;
+    wait_for("c to open a comment box in the diff with the focus in it", STEP, async || {
+        let script = "const a = document.activeElement; \
+                      return a?.dataset?.testid === 'comment-body' ? a.getAttribute('aria-label') : null;";
+        let label = client.execute(script, vec![]).await.ok()?.as_str()?.to_owned();
+        label.contains("method.rhai line 8").then_some(())
+    })
+    .await;
+    press(client, BODY).await;
+    review::ctrl_enter(client).await;
+    wait_for("Ctrl+Enter to post the comment under its line in the diff", STEP, async || {
+        let comments = texts(client, "[data-testid=diff-thread] [data-testid=comment]").await;
+        comments.iter().any(|c| c.contains(BODY)).then_some(())
     })
     .await;
 }

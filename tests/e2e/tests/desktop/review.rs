@@ -399,7 +399,7 @@ fn cli(db: &Path, env: &[(&str, &OsStr)], args: &[&str]) -> Vec<u8> {
 }
 
 /// Ctrl+Enter, held together (`press` lets go of each key before the next).
-async fn ctrl_enter(client: &Client) {
+pub(crate) async fn ctrl_enter(client: &Client) {
     let actions = KeyActions::new("keyboard".to_owned())
         .then(KeyAction::Down { value: '\u{E009}' })
         .then(KeyAction::Down { value: '\u{E007}' })
