@@ -11,7 +11,7 @@ use aar_api::dto::{
     TaskSummary, VerificationDetail, VerifyProgress, VerifyRequest, VoteRequest,
 };
 use aar_api::progress::ProgressForwarder;
-use aar_api::{Api, ApiError, ErrorCode, Role};
+use aar_api::{Api, ApiError, AuditVerification, ErrorCode, Role};
 use tauri::State;
 use tauri::ipc::Channel;
 use tokio::sync::watch;
@@ -309,6 +309,12 @@ pub async fn judge_flag(
 #[tauri::command]
 pub async fn check_precision(backend: State<'_, Backend>) -> Result<Vec<CheckPrecision>, ApiError> {
     backend.api().await?.check_precision().await
+}
+
+/// Walks the whole audit chain: how many entries, the head to keep elsewhere, the first break.
+#[tauri::command]
+pub async fn verify_audit(backend: State<'_, Backend>) -> Result<AuditVerification, ApiError> {
+    backend.api().await?.verify_audit().await
 }
 
 /// Every submission's review state as text in `format` (the front end copies or saves it).

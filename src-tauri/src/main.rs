@@ -52,6 +52,7 @@ fn main() {
             commands::check_precision,
             commands::export_review,
             commands::save_review_export,
+            commands::verify_audit,
         ])
         .run(tauri::generate_context!())
         .expect("the AAR Review window could not start");

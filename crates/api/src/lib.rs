@@ -138,7 +138,7 @@ impl Api {
         let counts = self.store.table_counts().await?;
         Ok(StoreInfo {
             location: self.location.clone(),
-            dialect: format!("{:?}", self.store.dialect()).to_lowercase(),
+            dialect: self.store.dialect(),
             submissions: counts.get("submissions").copied().unwrap_or(0) as u32,
         })
     }
@@ -491,6 +491,7 @@ pub fn typescript_bindings() -> String {
     collect.visit::<CheckPrecision>();
     collect.visit::<ExportFormat>();
     collect.visit::<ExportSaved>();
+    collect.visit::<AuditVerification>();
     let mut decls = collect.decls;
     decls.sort();
     let decls = decls.into_iter().map(|(_, decl)| decl);

@@ -140,6 +140,7 @@ impl ChainedEntry {
 
 /// The result of walking the whole chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AuditVerification {
     /// Entries checked.
@@ -151,6 +152,7 @@ pub struct AuditVerification {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BrokenLink {
     pub seq: i64,
     pub problem: String,

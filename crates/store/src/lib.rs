@@ -46,7 +46,9 @@ const SQLITE_BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(60)
 const WRITE_LOCK_KEY: i64 = 0x4141_5252;
 
 /// Which SQL dialect the database speaks; chosen by the URL's scheme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
 pub enum Dialect {
     Sqlite,
     Postgres,

@@ -6,6 +6,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   ApiError,
   AuditEntryView,
+  AuditVerification,
   BatchProgress,
   BatchVerification,
   CheckPrecision,
@@ -119,6 +120,7 @@ export const backend = {
   diffSubmissions: (id: string, other: string | null, ignoreWhitespace: boolean): Promise<SubmissionDiff> =>
     call("diff_submissions", { id, other, ignoreWhitespace }),
   auditLog: (limit: number): Promise<AuditEntryView[]> => call("audit_log", { limit }),
+  verifyAudit: (): Promise<AuditVerification> => call("verify_audit"),
   importPaths: (paths: string[]): Promise<ImportReport> => call("import_paths", { paths }),
   listTasks: (): Promise<TaskSummary[]> => call("list_tasks"),
   listRuns: (limit: number): Promise<RunSummary[]> => call("list_runs", { limit }),

@@ -54,6 +54,20 @@ export type AuditEntryView = { seq: number, at: string, actor: string, action: s
  */
 detail: string, };
 
+export type AuditVerification = { 
+/**
+ * Entries checked.
+ */
+entries: number, 
+/**
+ * The newest entry's hash: keep a copy elsewhere to detect a rewritten or truncated log.
+ */
+head: string | null, 
+/**
+ * The first entry where the chain breaks, if any.
+ */
+broken: BrokenLink | null, };
+
 export type Backend = "flex" | "wgpu";
 
 export type BatchPosition = { 
@@ -80,6 +94,8 @@ deltaPgr: number | null,
 p: number | null, pHolm: number | null, pBh: number | null, };
 
 export type BatchVerification = { rows: Array<BatchRow>, };
+
+export type BrokenLink = { seq: number, problem: string, };
 
 export type CheckId = "reproduction" | "teacher_ablation" | "significance" | "generalisation" | "seeds" | "dev_vs_private" | "sandbox" | "claim_consistency" | "negative_control";
 
@@ -171,6 +187,8 @@ backend: Backend,
  * The adapter, e.g. "NVIDIA H100 80GB HBM3 (Vulkan, DiscreteGpu)" or "CPU (flex)".
  */
 adapter: string, };
+
+export type Dialect = "sqlite" | "postgres";
 
 export type DiffLine = { kind: LineKind, oldNo: number | null, newNo: number | null, 
 /**
@@ -552,7 +570,7 @@ export type StoreInfo = {
 /**
  * A path for SQLite, a password-free URL for PostgreSQL.
  */
-location: string, dialect: string, submissions: number, };
+location: string, dialect: Dialect, submissions: number, };
 
 export type SubmissionDetail = { summary: SubmissionSummary, hypothesis: string, 
 /**

@@ -173,8 +173,8 @@ describe("review keys", () => {
   });
   it("shows the Review tab with 5, who is reviewing with , and the export with E", () => {
     expect(resolveKey({ key: "5" }, queue)).toEqual({ type: "tab", tab: "review" });
-    expect(resolveKey({ key: "," }, onPage)).toEqual({ type: "reviewerSettings" });
-    expect(resolveKey({ key: "," }, runs)).toEqual({ type: "reviewerSettings" });
+    expect(resolveKey({ key: "," }, onPage)).toEqual({ type: "openSettings" });
+    expect(resolveKey({ key: "," }, runs)).toEqual({ type: "openSettings" });
     expect(resolveKey({ key: "E" }, queue)).toEqual({ type: "exportReview" });
   });
   it("never fires a review key while typing a rationale or a comment, nor under a dialog", () => {

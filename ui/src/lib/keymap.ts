@@ -44,7 +44,7 @@ export type Action =
   | { type: "comment" }
   | { type: "signOff" }
   | { type: "blindReview" }
-  | { type: "reviewerSettings" }
+  | { type: "openSettings" }
   | { type: "exportReview" };
 
 /** The parts of a KeyboardEvent the map looks at. */
@@ -101,9 +101,9 @@ function resolveAppKey(key: string): Action | null {
       return { type: "import" };
     case "?":
       return { type: "toggleCheatSheet" };
-    // Who is reviewing (a stub of the settings; `,` as in most apps' preferences).
+    // Settings (`,` as in most apps' preferences): who is reviewing, the theme, the store.
     case ",":
-      return { type: "reviewerSettings" };
+      return { type: "openSettings" };
     default:
       return null;
   }
@@ -280,7 +280,7 @@ export const CHEAT_SHEET: readonly { group: string; keys: readonly { keys: strin
       { keys: ["r"], does: "Switch between Review and Runs" },
       { keys: ["i"], does: "Import bundles or AAR exports" },
       { keys: ["t"], does: "Light / dark theme" },
-      { keys: [","], does: "Who is reviewing: your name, lead or not" },
+      { keys: [","], does: "Settings: who is reviewing (name, lead or not), theme, store" },
       { keys: ["?"], does: "This cheat sheet" },
     ],
   },

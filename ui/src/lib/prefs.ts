@@ -83,3 +83,12 @@ export function savedExportPath(): string | null {
 export function saveExportPath(path: string): void {
   write(EXPORT_PATH_KEY, path);
 }
+
+/** Forgets the theme choice: the app follows the system's again. */
+export function clearTheme(): void {
+  try {
+    globalThis.localStorage?.removeItem(THEME_KEY);
+  } catch {
+    // As in `write`: nothing to forget.
+  }
+}

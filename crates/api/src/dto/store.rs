@@ -22,6 +22,6 @@ pub struct AuditEntryView {
 pub struct StoreInfo {
     /// A path for SQLite, a password-free URL for PostgreSQL.
     pub location: String,
-    pub dialect: String,
+    pub dialect: aar_store::Dialect,
     pub submissions: u32,
 }

@@ -78,6 +78,7 @@ async fn review(client: &Client, db: &Path, id: &str) {
     sign_off(client).await;
     read_the_audit_trail(client).await;
     the_store_agrees(db, id);
+    the_settings_check_the_audit_chain_and_switch_theme(client, db).await;
     the_queue_shows_and_filters_statuses(client).await;
     export_the_decision_to_a_file(client, db.parent().expect("the store is in a folder")).await;
 }
@@ -138,7 +139,7 @@ async fn the_importer_cannot_approve(client: &Client) {
     gone(client, "[data-testid=vote-panel]", "Escape to close the vote panel").await;
 }
 
-/// `,` opens who-is-reviewing with the name selected: typing a name and Enter acts as them.
+/// `,` opens the settings with the reviewer's name selected: typing a name and Enter acts as them.
 async fn act_as(client: &Client, name: &str) {
     press(client, ",").await;
     focused_is(client, "reviewer-name").await;
@@ -154,11 +155,11 @@ async fn act_as(client: &Client, name: &str) {
     .await;
     if name != LEAD_C {
         press(client, ESCAPE).await;
-        gone(client, "[data-testid=reviewer-settings]", "Escape to close who-is-reviewing").await;
+        gone(client, "[data-testid=settings-sheet]", "Escape to close the settings").await;
     }
 }
 
-/// Still in who-is-reviewing: Tab to "is a lead", Space, Escape.
+/// Still in the settings: Tab to "is a lead", Space, Escape.
 async fn become_a_lead(client: &Client) {
     // The box takes the keyboard once the switch has settled (the page's review is read again).
     wait_for("the lead box to be enabled", STEP, async || {
@@ -174,7 +175,7 @@ async fn become_a_lead(client: &Client) {
     })
     .await;
     press(client, ESCAPE).await;
-    gone(client, "[data-testid=reviewer-settings]", "Escape to close who-is-reviewing").await;
+    gone(client, "[data-testid=settings-sheet]", "Escape to close the settings").await;
 }
 
 /// The Code tab (2), the line cursor three lines down (j j j), c, the comment, Ctrl+Enter.
@@ -322,6 +323,43 @@ fn the_store_agrees(db: &Path, id: &str) {
     assert!(votes.iter().all(|v| v["author"] == REVIEWER_B));
     assert_eq!(status["signOffs"][0]["lead"], LEAD_C);
     cli(db, &[], &["audit", "--verify"]);
+}
+
+/// `,` again: the settings' check of the audit chain counts what the CLI counts and shows the same
+/// head; the theme follows a choice (Dark) and goes back to the system's (System).
+async fn the_settings_check_the_audit_chain_and_switch_theme(client: &Client, db: &Path) {
+    let cli_audit: serde_json::Value =
+        serde_json::from_slice(&cli(db, &[], &["audit", "--verify", "--json"]))
+            .expect("audit --json is JSON");
+    let entries = cli_audit["entries"].as_u64().expect("a count of entries");
+    let head = cli_audit["head"].as_str().expect("a head").to_owned();
+    press(client, ",").await;
+    focused_is(client, "reviewer-name").await;
+    let store = text(client, "[data-testid=settings-store]").await.unwrap_or_default();
+    assert!(store.contains(&db.display().to_string()), "the settings name the store: {store:?}");
+    click(client, "[data-testid=settings-audit]").await;
+    wait_for("the audit chain checked in the settings", STEP, async || {
+        let result = text(client, "[data-testid=settings-audit-result]").await?;
+        let shown = text(client, "[data-testid=settings-store]").await?;
+        (result.starts_with(&format!("{entries} entries, intact")) && shown.contains(&head[..16]))
+            .then_some(())
+    })
+    .await;
+    let theme = async || {
+        let script = "return document.documentElement.dataset.theme;";
+        client.execute(script, vec![]).await.ok()?.as_str().map(str::to_owned)
+    };
+    let system = theme().await.expect("a theme on the page");
+    click(client, "[data-testid=settings-theme] button:nth-child(3)").await;
+    wait_for("Dark to switch the theme", STEP, async || (theme().await? == "dark").then_some(())).await;
+    save(&screenshot(client).await, "settings-dark.png", false);
+    click(client, "[data-testid=settings-theme] button:nth-child(1)").await;
+    wait_for("System to follow the system's theme again", STEP, async || {
+        (theme().await? == system).then_some(())
+    })
+    .await;
+    press(client, ESCAPE).await;
+    gone(client, "[data-testid=settings-sheet]", "Escape to close the settings").await;
 }
 
 /// Back in the queue (u): the row says signed off; `status:signed` in the filter keeps just it.
