@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FileRole } from "./bindings";
-import { allTasks, authorsOf, matchesFilter, orderFiles, parsePathList } from "./queue";
+import { allTasks, authorsOf, matchesFilter, orderFiles, parsePathList, withDroppedPaths } from "./queue";
 import { claim, summary } from "./test-fixtures";
 
 describe("matchesFilter", () => {
@@ -36,5 +36,16 @@ describe("options and ordering", () => {
 describe("parsePathList", () => {
   it("takes one path per line, trimmed, without blanks or repeats", () => {
     expect(parsePathList("  /a/b \n\n/c.zip\r\n/a/b\n")).toEqual(["/a/b", "/c.zip"]);
+  });
+});
+
+describe("withDroppedPaths", () => {
+  it("adds dropped paths once each, one per line, after what was typed", () => {
+    expect(withDroppedPaths("", ["/a", "/b.zip"])).toBe("/a\n/b.zip");
+    expect(withDroppedPaths("/typed\n\n", ["/a", "/typed", "/a"])).toBe("/typed\n/a");
+  });
+  it("leaves the text alone when nothing new was dropped", () => {
+    expect(withDroppedPaths("/a\n", ["/a"])).toBe("/a\n");
+    expect(withDroppedPaths("x", [])).toBe("x");
   });
 });

@@ -52,3 +52,12 @@ export function tinyId(id: string): string {
 export function parsePathList(text: string): string[] {
   return [...new Set(text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0))];
 }
+
+/** The import dialog's text with paths dropped on the window added, each once, one per line. */
+export function withDroppedPaths(text: string, dropped: readonly string[]): string {
+  const have = new Set(parsePathList(text));
+  const added = dropped.filter((p) => p.trim() !== "" && !have.has(p) && (have.add(p), true));
+  if (added.length === 0) return text;
+  const kept = text.replace(/\s+$/, "");
+  return (kept === "" ? "" : `${kept}\n`) + added.join("\n");
+}

@@ -443,6 +443,48 @@ async fn import_reports_errors_and_results(client: &Client) {
         banner.is_none(),
         "dismissed errors should go and no other command should fail, the banner says {banner:?}"
     );
+    bundles_dropped_on_the_window_open_the_import(client, &bundle).await;
+}
+
+/// Files dragged over the window show the drop target; dropped, their paths fill the import
+/// dialog, which imports them as typed ones. WebDriver cannot drag from the desktop, so the test
+/// sends the events Tauri sends for an OS drop (`tauri://drag-enter`, `tauri://drag-drop`).
+async fn bundles_dropped_on_the_window_open_the_import(client: &Client, bundle: &Path) {
+    let emit = async |event: &str, paths: &[&str]| {
+        let script = "const [event, paths] = arguments; \
+                      return window.__TAURI_INTERNALS__.invoke('plugin:event|emit', \
+                        { event, payload: { paths, position: { x: 200, y: 200 } } }).then(() => true);";
+        client
+            .execute(script, vec![event.into(), serde_json::json!(paths)])
+            .await
+            .expect("the event is sent");
+    };
+    let path = bundle.to_str().expect("a UTF-8 path");
+    emit("tauri://drag-enter", &[path]).await;
+    wait_for("the drop target while files are dragged over", STEP, async || {
+        client.find(Locator::Css("[data-testid=drop-target]")).await.ok().map(|_| ())
+    })
+    .await;
+    emit("tauri://drag-drop", &[path]).await;
+    let field = wait_for("the drop to open the import dialog with the path", STEP, async || {
+        let field = client.find(Locator::Css("[data-testid=import-paths]")).await.ok()?;
+        (field.prop("value").await.ok()??.trim() == path).then_some(field)
+    })
+    .await;
+    assert!(
+        client.find(Locator::Css("[data-testid=drop-target]")).await.is_err(),
+        "the target goes on the drop"
+    );
+    click(client, "[data-testid=import-run]").await;
+    let report =
+        wait_for("the import report", STEP, async || text(client, "[data-testid=import-report]").await).await;
+    assert!(report.contains("1 already present"), "the dropped bundle was imported: {report:?}");
+    drop(field);
+    press(client, "\u{E00C}").await;
+    wait_for("Escape to close the import dialog", STEP, async || {
+        client.find(Locator::Css("[data-testid=import-dialog]")).await.is_err().then_some(())
+    })
+    .await;
 }
 
 /// A reviewer re-runs the negative control from the Runs view: the run is stored, and the window
