@@ -12,6 +12,7 @@ fn main() {
     let backend = Backend::default();
     let opener = backend.clone();
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(backend)
         .setup(move |_app| {
             // Opening the store (and importing the demo on a first start) runs in the

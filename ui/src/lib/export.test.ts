@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultExportPath, isSavablePath, withFormatExtension } from "./export";
+import { defaultExportPath, fileNameOf, isSavablePath, withFormatExtension } from "./export";
 
 describe("saving the review export", () => {
   it("names a first export for the day, in the home folder", () => {
@@ -16,5 +16,13 @@ describe("saving the review export", () => {
   it("saves only to full paths or paths from home, as the backend does", () => {
     for (const ok of ["/tmp/x.md", "~/x.md", " ~/a/b.csv "]) expect(isSavablePath(ok), ok).toBe(true);
     for (const bad of ["", "/", "~/", "x.md", "./x.md", "~x.md"]) expect(isSavablePath(bad), bad).toBe(false);
+  });
+});
+
+describe("the save dialog's file name", () => {
+  it("is the last part of the typed path", () => {
+    expect(fileNameOf("~/reviews/aar-review-2026-12-01.md")).toBe("aar-review-2026-12-01.md");
+    expect(fileNameOf("/tmp/x.csv ")).toBe("x.csv");
+    expect(fileNameOf("")).toBe("");
   });
 });

@@ -30,3 +30,8 @@ export function isSavablePath(path: string): boolean {
   const p = path.trim();
   return (p.startsWith("/") && p.length > 1) || (p.startsWith("~/") && p.length > 2);
 }
+
+/** The last part of a typed path, offered as the file name in the save dialog (which knows no `~/`). */
+export function fileNameOf(path: string): string {
+  return path.trim().split("/").filter((p) => p !== "").pop() ?? "";
+}
