@@ -171,6 +171,11 @@ describe("review keys", () => {
     expect(resolveKey({ key: "c" }, { ...onPage, tab: "code" })).toEqual({ type: "comment" });
     expect(resolveKey({ key: "c" }, queue)).toEqual({ type: "clearMarks" });
   });
+  it("walks the verification's flags with f on the Overview only", () => {
+    expect(resolveKey({ key: "f" }, onPage)).toEqual({ type: "nextFlag" });
+    expect(resolveKey({ key: "f" }, { ...onPage, tab: "code" })).toBeNull();
+    expect(resolveKey({ key: "f" }, { ...onPage, typing: true })).toBeNull();
+  });
   it("shows the Review tab with 5, who is reviewing with , and the export with E", () => {
     expect(resolveKey({ key: "5" }, queue)).toEqual({ type: "tab", tab: "review" });
     expect(resolveKey({ key: "," }, onPage)).toEqual({ type: "openSettings" });
@@ -185,7 +190,7 @@ describe("review keys", () => {
   });
   it("documents every review key in the cheat sheet, none of them bound twice", () => {
     const documented = new Set(CHEAT_SHEET.flatMap((g) => g.keys.flatMap((k) => k.keys)));
-    for (const key of ["a", "c", "S", "B", "E", ",", "5"]) expect(documented.has(key), `cheat sheet lacks ${key}`).toBe(true);
+    for (const key of ["a", "c", "f", "S", "B", "E", ",", "5"]) expect(documented.has(key), `cheat sheet lacks ${key}`).toBe(true);
     const review = CHEAT_SHEET.find((g) => g.group === "Review")!.keys.flatMap((k) => k.keys);
     expect(new Set(review).size).toBe(review.length);
   });

@@ -45,7 +45,8 @@ export type Action =
   | { type: "signOff" }
   | { type: "blindReview" }
   | { type: "openSettings" }
-  | { type: "exportReview" };
+  | { type: "exportReview" }
+  | { type: "nextFlag" };
 
 /** The parts of a KeyboardEvent the map looks at. */
 export interface KeyInput {
@@ -189,6 +190,10 @@ function resolveReviewKey(key: string, ctx: KeyContext): Action | null {
     // tab's cursor line, the check whose row has the focus, else the submission.
     case "c":
       return ctx.focus === "queue" ? { type: "clearMarks" } : { type: "comment" };
+    // f walks the verification's flags (failed and warned checks) on the Overview: the focused
+    // one takes c (comment), and Tab reaches its Judge.
+    case "f":
+      return ctx.tab === "overview" ? { type: "nextFlag" } : null;
     // a votes (Gerrit's reply); S signs off and B asks for a blind review (leads; Shift, as a
     // record is written), E exports every submission's review.
     case "a":
@@ -261,6 +266,7 @@ export const CHEAT_SHEET: readonly { group: string; keys: readonly { keys: strin
       { keys: ["Ctrl+Enter"], does: "Send the vote, comment, sign-off or judgement" },
       { keys: ["j", "k"], does: "Move the line cursor (Code)" },
       { keys: ["c"], does: "Comment on the cursor line (Code), the current hunk (Diff), the focused check, else the submission" },
+      { keys: ["f"], does: "Next flagged check of the verification (Overview); Tab reaches its Judge" },
       { keys: ["S"], does: "Sign off, as a lead (Shift+s)" },
       { keys: ["B"], does: "Ask for a blind second review, as a lead (Shift+b)" },
     ],

@@ -1,8 +1,10 @@
 //! The review workflow in the window, by keyboard: a demo submission goes from new to signed off
-//! by two people. The importer's own +2 is refused (self_approval); reviewer B comments on a line
-//! of the method and votes Review +2, Verified +1; lead C signs it off; the Review tab's audit
-//! trail shows who did what, the CLI reads the same state back from the store, and the export
-//! dialog saves a CSV that carries the sign-off.
+//! by two people. The importer's own +2 is refused (self_approval); reviewer B verifies it (quick,
+//! on digits, from the verify dialog by keyboard), comments on a line of the method, votes
+//! Review +2, Verified +1, and judges and comments on a flagged check (f walks the flags); lead C
+//! signs it off; the Review tab's audit trail shows who did what, and the CLI reads the same state
+//! back from the store. After the sign-off the settings check the audit chain and the export dialog
+//! saves a CSV that carries the sign-off (those two steps click).
 //! `AAR_E2E_SCREENSHOT_TO_DOCS=1` also writes `docs/review-queue.png` and `docs/vote-panel.png`.
 
 use std::ffi::OsStr;
@@ -16,7 +18,7 @@ use aar_review_e2e::{
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::{Client, Locator};
 
-use super::{REVIEWER, STARTUP, STEP, VANILLA, click};
+use super::{RERUN, REVIEWER, STARTUP, STEP, VANILLA, click};
 
 const REVIEWER_B: &str = "reviewer-b";
 const LEAD_C: &str = "lead-c";
@@ -34,9 +36,8 @@ async fn two_reviewers_sign_a_submission_off_by_keyboard() {
     let dir = tempfile::tempdir().expect("a temporary directory for the test database");
     let db = dir.path().join("review.db");
 
-    // The store as the app's own reviewer left it: the demo imported (so nobody else may +2 it
-    // but someone else), and a quick verification of the vanilla baseline on digits, which the
-    // votes are cast against and whose warned check is there to judge.
+    // The store as the app's own reviewer left it: the demo imported, so nobody may +2 it but
+    // someone else.
     let refs = dir.path().join("references");
     let cli_env = [("AAR_REVIEW_USER", REVIEWER.as_ref()), ("AAR_REVIEW_REFERENCES", refs.as_os_str())];
     cli(&db, &cli_env, &["demo"]);
@@ -48,9 +49,12 @@ async fn two_reviewers_sign_a_submission_off_by_keyboard() {
         .and_then(|s| s["id"].as_str())
         .expect("the demo holds the vanilla baseline")
         .to_owned();
-    cli(&db, &cli_env, &["verify", &id, "--quick", "--device", "cpu", "--task", "digits"]);
 
-    let env = [("AAR_REVIEW_DB", db.as_os_str()), ("AAR_REVIEW_USER", OsStr::new(REVIEWER))];
+    let env = [
+        ("AAR_REVIEW_DB", db.as_os_str()),
+        ("AAR_REVIEW_USER", OsStr::new(REVIEWER)),
+        ("AAR_REVIEW_REFERENCES", refs.as_os_str()),
+    ];
     let driver = DriverProcess::spawn(dir.path(), &env);
     let client = connect(&driver, &app).await;
     let steps = tokio::spawn({
@@ -70,6 +74,7 @@ async fn review(client: &Client, db: &Path, id: &str) {
     open_the_vanilla_baseline(client).await;
     the_importer_cannot_approve(client).await;
     act_as(client, REVIEWER_B).await;
+    verify_quick_on_digits(client).await;
     comment_on_a_line_of_the_method(client).await;
     vote_approve_and_verified(client).await;
     judge_and_comment_a_check(client).await;
@@ -178,6 +183,37 @@ async fn become_a_lead(client: &Client) {
     gone(client, "[data-testid=settings-sheet]", "Escape to close the settings").await;
 }
 
+/// V opens the verify dialog with the focus on Start; Shift+Tab twice reaches "Quick" (Space),
+/// three more the task (typing d picks digits); Tab back to Start and Enter. The report's
+/// suggested vote and its nine checks appear on the page: the votes are cast against it, and its
+/// warned significance check is there to judge.
+async fn verify_quick_on_digits(client: &Client) {
+    press(client, "V").await;
+    focused_is(client, "verify-start").await;
+    shift_tab(client, 2).await;
+    focused_is(client, "verify-quick").await;
+    press(client, " ").await;
+    shift_tab(client, 3).await;
+    focused_is(client, "verify-task").await;
+    press(client, "d").await;
+    wait_for("d to pick digits, and Space to tick Quick", STEP, async || {
+        let script = "return [document.querySelector('[data-testid=verify-task]').value, \
+                      document.querySelector('[data-testid=verify-quick]').checked];";
+        let values = client.execute(script, vec![]).await.ok()?;
+        (values == serde_json::json!(["digits", true])).then_some(())
+    })
+    .await;
+    press(client, &TAB.repeat(5)).await;
+    focused_is(client, "verify-start").await;
+    press(client, ENTER).await;
+    let vote = wait_for("the verification report on the page", RERUN, async || {
+        text(client, "[data-testid=verification-vote]").await
+    })
+    .await;
+    assert!(vote.contains("Verified") || vote.contains("human"), "the report leads with the vote: {vote:?}");
+    assert_eq!(texts(client, "[data-testid=check-row]").await.len(), 9, "one row per check");
+}
+
 /// The Code tab (2), the line cursor three lines down (j j j), c, the comment, Ctrl+Enter.
 async fn comment_on_a_line_of_the_method(client: &Client) {
     press(client, "2").await;
@@ -237,8 +273,8 @@ async fn vote_approve_and_verified(client: &Client) {
     );
 }
 
-/// On the Overview, the warned significance check: judged a true problem with a reason, and
-/// commented on; its precision follows.
+/// On the Overview (1), f walks the flags to the warned significance check; Tab Tab Enter opens
+/// its Judge: a true problem, with a reason. f again and c comment on it; its precision follows.
 async fn judge_and_comment_a_check(client: &Client) {
     press(client, "1").await;
     let check = "[data-testid=check-row][data-check=significance]";
@@ -246,7 +282,10 @@ async fn judge_and_comment_a_check(client: &Client) {
         client.find(Locator::Css(&format!("{check} [data-testid=check-judge]"))).await.ok()
     })
     .await;
-    click(client, &format!("{check} [data-testid=check-judge]")).await;
+    focus_the_flag(client, "significance").await;
+    press(client, &format!("{TAB}{TAB}")).await;
+    focused_is(client, "check-judge").await;
+    press(client, ENTER).await;
     focused_is(client, "verdict-true_problem").await;
     press(client, &format!("{TAB}{TAB}")).await;
     focused_is(client, "flag-reason").await;
@@ -260,10 +299,7 @@ async fn judge_and_comment_a_check(client: &Client) {
     assert!(precision.contains("1 of 1"), "one judged flag, a true problem: {precision:?}");
 
     // c on the focused check's name comments on the check.
-    client
-        .execute("document.querySelector(arguments[0]).focus();", vec![format!("{check} .check-name").into()])
-        .await
-        .expect("the check's name takes the focus");
+    focus_the_flag(client, "significance").await;
     press(client, "c").await;
     focused_is(client, "comment-body").await;
     press(client, "The gap to vanilla is the real finding here.").await;
@@ -275,6 +311,19 @@ async fn judge_and_comment_a_check(client: &Client) {
     })
     .await;
     save(&screenshot(client).await, "review-check.png", false);
+}
+
+/// f until the focus is on the name of flagged check `id` (f goes round the flags).
+async fn focus_the_flag(client: &Client, id: &str) {
+    let script = "return document.activeElement?.closest('[data-check]')?.dataset?.check ?? null;";
+    for _ in 0..10 {
+        press(client, "f").await;
+        let on = client.execute(script, vec![]).await.ok().and_then(|v| v.as_str().map(str::to_owned));
+        if on.as_deref() == Some(id) {
+            return;
+        }
+    }
+    panic!("f never reached the {id} check");
 }
 
 /// S, the rationale, Ctrl+Enter: signed off by the lead.
@@ -444,6 +493,19 @@ pub(crate) async fn ctrl_enter(client: &Client) {
         .then(KeyAction::Up { value: '\u{E007}' })
         .then(KeyAction::Up { value: '\u{E009}' });
     client.perform_actions(actions).await.expect("Ctrl+Enter can be pressed");
+}
+
+/// Shift+Tab `times` times, Shift held through each.
+async fn shift_tab(client: &Client, times: usize) {
+    let mut actions = KeyActions::new("keyboard".to_owned());
+    for _ in 0..times {
+        actions = actions
+            .then(KeyAction::Down { value: '\u{E008}' })
+            .then(KeyAction::Down { value: '\u{E004}' })
+            .then(KeyAction::Up { value: '\u{E004}' })
+            .then(KeyAction::Up { value: '\u{E008}' });
+    }
+    client.perform_actions(actions).await.expect("Shift+Tab can be pressed");
 }
 
 /// The test id of the element with the keyboard focus.
