@@ -93,6 +93,8 @@ pub struct Api {
     store: Store,
     location: String,
     actor: String,
+    /// PostgreSQL team mode: `actor` is the database login, fixed for the connection's life.
+    team_mode: bool,
     clock: Clock,
     active_runs: progress::ActiveRuns,
 }
@@ -110,12 +112,14 @@ impl Api {
     pub async fn open(location: &str, actor: String, clock: Clock) -> ApiResult<Api> {
         let store = Store::open(location).await?;
         // In team mode the database login is who acts, whatever name was configured.
-        let actor = match store.team_identity().await? {
+        let login = store.team_identity().await?;
+        let team_mode = login.is_some();
+        let actor = match login {
             Some(login) => login,
             None => validate_actor(actor)?,
         };
         let shown = aar_store::redact(location);
-        Ok(Api { store, location: shown, actor, clock, active_runs: Default::default() })
+        Ok(Api { store, location: shown, actor, team_mode, clock, active_runs: Default::default() })
     }
 
     /// Registers a run or verification under the ticket its front end chose, for

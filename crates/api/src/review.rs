@@ -113,16 +113,17 @@ pub(crate) fn follow_line(old: &str, new: &str, line: u32) -> Option<u32> {
 impl Api {
     /// Who is acting, with their role.
     pub async fn me(&self) -> ApiResult<Reviewer> {
-        let team_mode = self.store.team_identity().await?.is_some();
-        Ok(Reviewer { name: self.actor.clone(), role: self.store.role_of(&self.actor).await?, team_mode })
+        let role = self.store.role_of(&self.actor).await?;
+        Ok(Reviewer { name: self.actor.clone(), role, team_mode: self.team_mode })
     }
 
     /// The same service acting as another reviewer (the app's settings switch who is at the
     /// keyboard). Refused in team mode, where the database login is who acts.
     pub async fn with_actor(&self, name: &str) -> ApiResult<Api> {
-        if let Some(login) = self.store.team_identity().await? {
+        if self.team_mode {
             return Err(ApiError::invalid(format!(
-                "in team mode you act as the database login `{login}`; connect as another login to act as someone else"
+                "in team mode you act as the database login `{}`; connect as another login to act as someone else",
+                self.actor
             )));
         }
         Ok(Api { actor: crate::validate_actor(name.to_owned())?, ..self.clone() })
@@ -131,7 +132,7 @@ impl Api {
     /// Sets a reviewer's role (SQLite, or the PostgreSQL administrator). In team mode roles are
     /// database roles: `GRANT aar_lead TO login`.
     pub async fn set_role(&self, name: &str, role: Role) -> ApiResult<Reviewer> {
-        if self.store.team_identity().await?.is_some() {
+        if self.team_mode {
             return Err(ApiError::invalid(format!(
                 "in team mode a role is a database role: ask the administrator to `GRANT {} TO {name}`",
                 if role == Role::Lead { "aar_lead" } else { "aar_reviewer" }
@@ -179,15 +180,15 @@ impl Api {
         let blind = blinded(requested.as_deref(), my_last, me.role);
         let others_voted = all_votes.iter().any(|v| v.author != me.name);
         let summary = summarise(&tally, &live, &me.name, me.role, blind, others_voted);
-        let (votes, hidden): (Vec<Vote>, Vec<Vote>) =
-            all_votes.iter().cloned().partition(|v| !blind || v.author == me.name);
+        let votes: Vec<Vote> = all_votes.iter().filter(|v| !blind || v.author == me.name).cloned().collect();
+        let hidden = all_votes.len() - votes.len();
         let verification_id = self.store.latest_verifications(Some(id)).await?.first().map(|v| v.id.clone());
         Ok(ReviewView {
             submission_id: id.to_string(),
             summary,
             imported_by: row.imported_by,
             votes,
-            hidden_votes: u32::try_from(hidden.len()).unwrap_or(u32::MAX),
+            hidden_votes: u32::try_from(hidden).unwrap_or(u32::MAX),
             sign_offs: self.store.sign_offs_of(id).await?,
             threads: self.threads(id).await?,
             flag_feedback: self.store.flag_feedback_of(id).await?,
