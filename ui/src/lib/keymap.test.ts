@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CHEAT_SHEET, isSubmitChord, resolveKey, type KeyContext } from "./keymap";
+import { CHEAT_SHEET, formKeys, isSubmitChord, resolveKey, type KeyContext } from "./keymap";
 
 const queue: KeyContext = { focus: "queue", tab: "overview", overlayOpen: false, typing: false };
 const inDiff: KeyContext = { focus: "detail", tab: "diff", overlayOpen: false, typing: false };
@@ -202,5 +202,34 @@ describe("isSubmitChord", () => {
     expect(isSubmitChord({ key: "Enter", metaKey: true })).toBe(true);
     expect(isSubmitChord({ key: "Enter" })).toBe(false);
     expect(isSubmitChord({ key: "s", ctrlKey: true })).toBe(false);
+  });
+});
+
+describe("formKeys", () => {
+  const event = (key: string, mods: { ctrlKey?: boolean } = {}) => {
+    const stopped = { prevented: false, propagation: false };
+    const e = { key, ...mods, preventDefault: () => (stopped.prevented = true), stopPropagation: () => (stopped.propagation = true) };
+    return { e, stopped };
+  };
+  it("submits on Ctrl+Enter and cancels on Escape, and keeps either key from the app", () => {
+    const calls: string[] = [];
+    const keys = formKeys(() => calls.push("submit"), () => calls.push("cancel"));
+    const submit = event("Enter", { ctrlKey: true });
+    keys(submit.e);
+    const cancel = event("Escape");
+    keys(cancel.e);
+    expect(calls).toEqual(["submit", "cancel"]);
+    expect(submit.stopped).toEqual({ prevented: true, propagation: true });
+    expect(cancel.stopped).toEqual({ prevented: true, propagation: true });
+  });
+  it("leaves Escape to the sheet without a cancel, and every other key alone", () => {
+    const calls: string[] = [];
+    const keys = formKeys(() => calls.push("submit"));
+    for (const key of ["Escape", "Enter", "a"]) {
+      const { e, stopped } = event(key);
+      keys(e);
+      expect(stopped, key).toEqual({ prevented: false, propagation: false });
+    }
+    expect(calls).toEqual([]);
   });
 });

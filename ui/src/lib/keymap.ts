@@ -61,6 +61,27 @@ export function isSubmitChord(input: KeyInput): boolean {
   return input.key === "Enter" && Boolean(input.ctrlKey || input.metaKey);
 }
 
+/** The part of a key event a form's handler touches. */
+export interface FormKeyEvent extends KeyInput {
+  preventDefault(): void;
+  stopPropagation(): void;
+}
+
+/**
+ * The keys of a form with a text field: Ctrl+Enter submits, and Escape cancels when `cancel` is
+ * given (a form inside a `Sheet` leaves Escape to it). A key it takes goes no further, so no
+ * shortcut of the app fires as well.
+ */
+export function formKeys(submit: () => void, cancel?: () => void): (e: FormKeyEvent) => void {
+  return (e) => {
+    if (isSubmitChord(e)) submit();
+    else if (cancel && e.key === "Escape") cancel();
+    else return;
+    e.preventDefault();
+    e.stopPropagation();
+  };
+}
+
 export interface KeyContext {
   focus: Focus;
   tab: Tab;

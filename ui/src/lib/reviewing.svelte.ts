@@ -88,9 +88,7 @@ class ReviewingState {
     } catch (e) {
       return toApiError(e);
     }
-    this.writes += 1;
-    const shown = this.view?.submissionId ?? null;
-    if (shown !== null) await this.load(shown);
+    await this.reviewerChanged();
     return null;
   }
 
@@ -101,10 +99,15 @@ class ReviewingState {
     } catch (e) {
       return toApiError(e);
     }
+    await this.reviewerChanged();
+    return null;
+  }
+
+  /** Who reviews, or their role, changed: what the queue and the page show is read again. */
+  private async reviewerChanged(): Promise<void> {
     this.writes += 1;
     const shown = this.view?.submissionId ?? null;
     if (shown !== null) await this.load(shown);
-    return null;
   }
 }
 
