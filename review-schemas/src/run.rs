@@ -10,8 +10,8 @@ use crate::vocab::{Backend, DeviceChoice, EvalSplit};
 /// The run-report format version this build writes. Version 2 added the method's access log,
 /// the time spent in the method, and the student's self-training rounds; version 1 reports read
 /// as version 2 reports without them. Version 3 added `references_cached` per seed (absent reads
-/// as false).
-pub const RUN_SCHEMA_VERSION: u32 = 3;
+/// as false). Version 4 added `student_correct` per seed (absent reads as not recorded).
+pub const RUN_SCHEMA_VERSION: u32 = 4;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -114,6 +114,65 @@ pub struct SeedOutcome {
     /// seed, configs, split, device and engine version instead of trained again.
     #[serde(default)]
     pub references_cached: bool,
+    /// Which evaluation examples the student got right, in the split's order: bit `j % 8` of byte
+    /// `j / 8` is example `j` (least significant bit first), the bytes written as lowercase hex
+    /// (⌈n/8⌉ bytes, 2 characters each). It lets a comparison of two runs on the same split pair
+    /// their students example by example instead of bounding the noise from the accuracies alone.
+    /// Absent in reports written before schema version 4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub student_correct: Option<String>,
+}
+
+impl SeedOutcome {
+    /// [`SeedOutcome::student_correct`] as one flag per example, when it is present, well formed
+    /// and covers exactly `n` examples.
+    pub fn student_correct_bits(&self, n: usize) -> Option<Vec<bool>> {
+        decode_correct(self.student_correct.as_deref()?, n)
+    }
+}
+
+/// Per-example correctness as [`SeedOutcome::student_correct`] stores it.
+pub fn encode_correct(correct: &[bool]) -> String {
+    let mut text = String::with_capacity(correct.len().div_ceil(8) * 2);
+    for chunk in correct.chunks(8) {
+        let byte = chunk.iter().enumerate().fold(0u8, |b, (i, c)| if *c { b | (1 << i) } else { b });
+        text.push_str(&format!("{byte:02x}"));
+    }
+    text
+}
+
+/// Reads [`encode_correct`]'s text back for `n` examples: `None` unless it has exactly ⌈n/8⌉
+/// bytes of hex and no bit set past example `n`.
+pub fn decode_correct(text: &str, n: usize) -> Option<Vec<bool>> {
+    if text.len() != n.div_ceil(8) * 2 || !text.is_ascii() {
+        return None;
+    }
+    let bytes: Vec<u8> =
+        (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok()).collect::<Option<_>>()?;
+    let flags: Vec<bool> = (0..bytes.len() * 8).map(|j| bytes[j / 8] >> (j % 8) & 1 == 1).collect();
+    if flags[n..].iter().any(|f| *f) {
+        return None;
+    }
+    Some(flags[..n].to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn per_example_correctness_round_trips_as_least_significant_bit_first_hex() {
+        // Examples 0, 2 and 9 right of 10: byte 0 = 0b0000_0101 = 05, byte 1 = 0b0000_0010 = 02.
+        let flags = [true, false, true, false, false, false, false, false, false, true];
+        assert_eq!(encode_correct(&flags), "0502");
+        assert_eq!(decode_correct("0502", 10).unwrap(), flags);
+        assert_eq!(encode_correct(&[]), "");
+        // Wrong length, non-hex, a bit past n, or a different n: not read.
+        assert_eq!(decode_correct("05", 10), None);
+        assert_eq!(decode_correct("zz02", 10), None);
+        assert_eq!(decode_correct("0506", 10), None);
+        assert_eq!(decode_correct("0502", 17), None);
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -49,6 +49,22 @@ pub struct TaskPack {
     pub data_file: String,
     /// sha256 of the data file, hex; checked on load.
     pub data_sha256: String,
+    /// The generator the pack's data comes from: packs of one family (`latent`, `latent-5k`) are
+    /// one task for generalisation, however many sizes of it are bundled. Absent means the name up
+    /// to its first '-' (see [`TaskPack::family`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+}
+
+impl TaskPack {
+    /// The pack's family: [`TaskPack::family`] when written, else the name before its first '-'
+    /// (`latent-5k` → `latent`, `digits` → `digits`).
+    pub fn family(&self) -> &str {
+        match &self.family {
+            Some(family) => family,
+            None => self.name.split('-').next().unwrap_or(&self.name),
+        }
+    }
 }
 
 /// The architecture and training defaults of one model of the protocol.
@@ -93,5 +109,27 @@ impl SplitSizes {
             "private" => Some(self.private),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_family_defaults_to_the_name_before_its_first_dash() {
+        let json = |name: &str, family: &str| {
+            format!(
+                r#"{{"schema_version":1,"name":"{name}","title":"","description":"","num_classes":2,{family}
+                "weak":{{"input_dim":1,"hidden":[],"train":{{"epochs":1,"batch_size":1,"learning_rate":0.1,"weight_decay":0}}}},
+                "strong":{{"input_dim":1,"hidden":[],"train":{{"epochs":1,"batch_size":1,"learning_rate":0.1,"weight_decay":0}}}},
+                "splits":{{"a":1,"b":1,"dev":1,"test":1,"private":1}},"data_file":"d","data_sha256":"0"}}"#
+            )
+        };
+        let read = |name: &str, family: &str| -> super::TaskPack { serde_json::from_str(&json(name, family)).unwrap() };
+        assert_eq!(read("latent-5k", "").family(), "latent");
+        assert_eq!(read("latent", "").family(), "latent");
+        assert_eq!(read("digits", "").family(), "digits");
+        assert_eq!(read("latent-5k", r#""family":"other","#).family(), "other");
+        // Absent stays absent when written back, so existing task.json files are unchanged.
+        assert!(!serde_json::to_string(&read("wine", "")).unwrap().contains("family"));
     }
 }

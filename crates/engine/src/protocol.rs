@@ -11,7 +11,7 @@ use std::time::Instant;
 use aar_domain::pgr;
 use aar_review_schemas::run::{
     Curves, DeviceRecord, MethodRecord, ModelRecord, PhaseSeconds, ProtocolConfigRecord, RUN_SCHEMA_VERSION,
-    RunReport, RunTimings, SeedOutcome,
+    RunReport, RunTimings, SeedOutcome, encode_correct,
 };
 use aar_review_schemas::task::{ModelSpec, TaskPack, TrainDefaults};
 use burn::prelude::*;
@@ -25,7 +25,7 @@ use crate::method::{
 use crate::model::{Mlp, MlpConfig};
 use crate::progress::{CancelToken, Phase, ProgressEvent, ProgressSink};
 use crate::references::{ReferenceCache, ReferenceKey, ReferenceModels};
-use crate::training::{Session, StepClock, Targets, accuracy, init_rng, probabilities, train};
+use crate::training::{Session, StepClock, Targets, accuracy, correct, init_rng, probabilities, train};
 use crate::{ENGINE_VERSION, EngineError, stats};
 
 /// One run's inputs. Seeds, device, time and cancellation all come from the caller.
@@ -329,7 +329,10 @@ fn run_seed(
     }
     session.epoch_offset = 0;
     let student = final_student.expect("at least one round is trained");
-    let student_acc = accuracy(&student.valid(), &eval.x_strong, &eval.y);
+    // Per example, not only the mean: two runs on the same split can then be paired example by
+    // example (which answers changed), the exact split noise of their difference.
+    let student_correct = correct(&student.valid(), &eval.x_strong, &eval.y);
+    let student_acc = student_correct.iter().filter(|c| **c).count() as f64 / student_correct.len().max(1) as f64;
     let student_seconds = finish_phase(session, Phase::Student, student_acc, started);
 
     Ok(SeedOutcome {
@@ -341,6 +344,7 @@ fn run_seed(
         curves: Curves { weak: weak_curve, ceiling: ceiling_curve, student: student_curve },
         seconds: PhaseSeconds { weak: weak_seconds, ceiling: ceiling_seconds, student: student_seconds },
         references_cached,
+        student_correct: Some(encode_correct(&student_correct)),
     })
 }
 

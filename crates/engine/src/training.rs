@@ -165,6 +165,14 @@ pub(crate) fn accuracy(model: &Mlp, x: &Tensor<2>, y: &Tensor<1, Int>) -> f64 {
     correct as f64 / n as f64
 }
 
+/// Whether `model` classifies each example of `x` correctly, in order.
+pub(crate) fn correct(model: &Mlp, x: &Tensor<2>, y: &Tensor<1, Int>) -> Vec<bool> {
+    let n = y.dims()[0];
+    let predicted = model.forward(x.clone()).argmax(1).reshape([n]);
+    let hits = predicted.equal(y.clone()).int().into_data();
+    hits.iter::<i64>().map(|h| h != 0).collect()
+}
+
 /// Softmax probabilities of `model` on `x`, `[n, k]`, on the model's device.
 pub(crate) fn probabilities(model: &Mlp, x: &Tensor<2>) -> Tensor<2> {
     softmax(model.forward(x.clone()), 1)

@@ -84,6 +84,7 @@ fn tiny_pack_parts(epochs: u32) -> (TaskPack, Vec<u8>) {
         splits: sizes,
         data_file: "data.safetensors".into(),
         data_sha256: aar_domain::Digest::of(&data).to_string(),
+        family: None,
     };
     (meta, data)
 }

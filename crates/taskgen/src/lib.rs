@@ -345,6 +345,7 @@ fn task(
         splits,
         data_file: DATA_FILE_NAME.to_owned(),
         data_sha256: String::new(),
+        family: None,
     }
 }
 
