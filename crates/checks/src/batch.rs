@@ -4,8 +4,16 @@
 //! Hochberg controls the false discovery rate (the i-th smallest p times m/i, made monotone from
 //! the top). Both return adjusted p-values in the input's order, capped at 1; a missing p-value
 //! stays missing and does not count towards m.
+//!
+//! The correction decides, it does not only display: a gain `significance` passed on its raw p
+//! that Holm's adjusted p no longer carries (≥ α) is not a verified gain across the batch, so
+//! [`corrected_vote`] downgrades a suggested +1 to needs-human and says why. Holm rather than BH
+//! decides because a +1 is a claim about each submission, whose error rate Holm bounds (BH only
+//! bounds the share of false gains among those called significant).
 
-use aar_review_schemas::verification::{CheckId, VerificationReport};
+use aar_review_schemas::verification::{CheckId, CheckStatus, SuggestedVote, VerificationReport};
+
+use crate::stats::ALPHA;
 
 /// One submission's significance across a batch: raw, Holm and Benjamini–Hochberg.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -36,6 +44,30 @@ pub fn corrected(reports: &[&VerificationReport]) -> Vec<Corrected> {
             bh: bh[i],
         })
         .collect()
+}
+
+/// A verification's suggested vote once its significance is corrected across a batch of `m`
+/// verifications with a p-value, and the sentence that says why when the correction changed
+/// anything: a gain that passed at its raw p but not at its Holm-adjusted p is not verified.
+pub fn corrected_vote(report: &VerificationReport, c: &Corrected, m: usize) -> (SuggestedVote, Option<String>) {
+    let vote = report.suggestion.vote;
+    let passed_on_gain = report.checks.iter().any(|check| check.id == CheckId::Significance && check.status == CheckStatus::Pass)
+        && c.delta_pgr.is_some_and(|d| d > 0.0)
+        && c.p.is_some_and(|p| p < ALPHA);
+    match c.holm {
+        Some(holm) if passed_on_gain && holm >= ALPHA => {
+            let downgraded = if vote == SuggestedVote::Verified { SuggestedVote::NeedsHuman } else { vote };
+            let note = format!(
+                "significance passed at p = {:.4}, but not after Holm's correction across the {m} \
+                 verifications of this batch (adjusted p = {holm:.4} ≥ {ALPHA}): the gain over vanilla is \
+                 not verified{}.",
+                c.p.unwrap_or(f64::NAN),
+                if vote == SuggestedVote::Verified { ", so the +1 becomes needs-human" } else { "" }
+            );
+            (downgraded, Some(note))
+        }
+        _ => (vote, None),
+    }
 }
 
 /// Holm-adjusted p-values (reject at level α where the adjusted p ≤ α).
@@ -167,5 +199,34 @@ mod tests {
         assert!(close(c[0].bh, 0.03) && close(c[2].bh, 0.04) && close(c[3].bh, 0.04), "{c:?}");
         assert_eq!((c[1].p, c[1].holm, c[1].bh), (None, None, None));
         assert_eq!(c[0].delta_pgr, Some(0.05));
+    }
+
+    #[test]
+    fn a_gain_that_does_not_survive_holm_is_not_verified() {
+        use aar_review_schemas::verification::{CheckStatus, SuggestedVote};
+        // Four verifications, raw p .01 .04 .03 .005: Holm .03 .06 .06 .02 (m = 4).
+        let mut reports: Vec<VerificationReport> =
+            [0.01, 0.04, 0.03, 0.005].iter().map(|p| report(Some(*p))).collect();
+        for r in &mut reports {
+            r.checks[0].status = CheckStatus::Pass;
+            r.suggestion.vote = SuggestedVote::Verified;
+        }
+        let refs: Vec<&VerificationReport> = reports.iter().collect();
+        let c = corrected(&refs);
+        let votes: Vec<(SuggestedVote, Option<String>)> =
+            reports.iter().zip(&c).map(|(r, c)| corrected_vote(r, c, 4)).collect();
+        assert_eq!(votes[0], (SuggestedVote::Verified, None));
+        assert_eq!(votes[3], (SuggestedVote::Verified, None));
+        for i in [1, 2] {
+            assert_eq!(votes[i].0, SuggestedVote::NeedsHuman, "{votes:?}");
+            let note = votes[i].1.as_deref().unwrap();
+            assert!(note.contains("Holm's correction across the 4 verifications"), "{note}");
+            assert!(note.contains("adjusted p = 0.0600"), "{note}");
+        }
+        // A refuted verification stays refuted, with the note; a warned significance is untouched.
+        reports[1].suggestion.vote = SuggestedVote::Refuted;
+        assert_eq!(corrected_vote(&reports[1], &c[1], 4).0, SuggestedVote::Refuted);
+        reports[2].checks[0].status = CheckStatus::Warn;
+        assert_eq!(corrected_vote(&reports[2], &c[2], 4), (SuggestedVote::Verified, None));
     }
 }

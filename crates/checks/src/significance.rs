@@ -1,15 +1,66 @@
-//! Significance: is the method better than vanilla on the same seeds and split? The per-seed PGR
-//! differences (method − vanilla) are tested with a paired t-test and an exact sign-flip test; the
-//! split noise that does not cancel between the two students is floored at what the mean
-//! accuracy difference implies (stats::Paired). A significant positive Δ passes; a significant
-//! negative Δ fails when the claim says the method gains over vanilla; no significant difference
-//! warns, and is inconclusive when the MDE exceeds the claimed gain (claim − vanilla's PGR, or the
-//! reproduced Δ without a claim). A claim of no gain with no significant difference passes.
+//! Significance: is the method better than vanilla on the same seeds and split, by as much as
+//! claimed? The per-seed PGR differences (method − vanilla) are tested with the paired comparison
+//! of `stats::Paired`: seed noise and the split noise that does not cancel between the two
+//! students (exact from per-example correctness, else the floor |Δ| implies) added in quadrature,
+//! Student's t on their Welch–Satterthwaite degrees of freedom; the exact sign-flip p is shown
+//! beside it.
+//!
+//! The rule, in order:
+//! 1. A claimed gain over vanilla (claim − vanilla's reproduced PGR) above what the re-run allows
+//!    fails, whatever SE the author wrote: the allowance is Δ's upper bound widened by noise we
+//!    measure ourselves, √(SE_paired² + SE_split(claim's split)² + SE_seed(method)² +
+//!    SE(vanilla)²) times t₀.₉₇₅, since the claim was measured on another split (binomial noise
+//!    of the reproduced accuracy on that split's size) and vanilla's PGR carries its own noise.
+//!    The author's `pgr_se` is never used; it is only shown in a note.
+//! 2. A significant positive Δ passes.
+//! 3. A significant negative Δ fails when the claim says the method gains over vanilla, and warns
+//!    otherwise.
+//! 4. A claim of no gain with no significant difference passes.
+//! 5. Otherwise it warns, inconclusive when the MDE exceeds the gain at stake (claim − vanilla's
+//!    PGR, or the reproduced Δ without a claim).
 
 use aar_review_schemas::verification::{CheckId, CheckResult, CheckStatus, Figure, SeedEvidence, Unit};
 
-use crate::stats::{Metric, Paired, RunSummary};
+use crate::stats::{self, Metric, Paired, RunSummary};
 use crate::{Evidence, claimed, num, result};
+
+/// How far a claimed gain over vanilla may sit above the reproduced one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClaimAllowance {
+    /// Claim − vanilla's reproduced PGR.
+    pub claimed_gain: f64,
+    /// The SE of (claimed gain − reproduced Δ), from measured noise only.
+    pub se: f64,
+    /// The largest claimed gain the re-run supports: Δ + t₀.₉₇₅·se.
+    pub upper: f64,
+}
+
+impl ClaimAllowance {
+    pub fn exceeded(&self) -> bool {
+        self.claimed_gain > self.upper
+    }
+}
+
+/// The allowance for a claim on `pe`'s pack: `None` without a claim, a vanilla PGR or a known
+/// claim split size.
+fn allowance(e: &Evidence, p: &Paired) -> Option<ClaimAllowance> {
+    let c = e.claim?;
+    let pe = &e.primary;
+    let method = RunSummary::of(pe.method, pe.pack);
+    let vanilla = RunSummary::of(pe.vanilla, pe.pack);
+    let v = vanilla.pgr?;
+    let gap = method.gap?;
+    // The split the claim was measured on; a claim that names none was made on the test split
+    // (what the AAR convention reports).
+    let split = c.split.map_or("test", |s| s.as_str());
+    let n_claim = pe.pack.splits.get(split)?;
+    // Binomial noise of the reproduced student accuracy on a split of the claim's size: what the
+    // claim's own split contributes, measured from our run, not read from the author.
+    let claim_split = stats::pgr_split_se(method.student_acc, gap, n_claim)?;
+    let se = stats::combine(&[p.se, claim_split, method.seed_se.unwrap_or(0.0), vanilla.total_se()]);
+    let upper = p.mean + stats::t_quantile(0.975, p.df) * se;
+    Some(ClaimAllowance { claimed_gain: c.pgr - v, se, upper })
+}
 
 pub fn check(e: &Evidence) -> CheckResult {
     let pe = &e.primary;
@@ -35,6 +86,7 @@ pub fn check(e: &Evidence) -> CheckResult {
         ),
         _ => (p.mean, format!("reproduced Δ {}", num(p.mean))),
     };
+    let allowance = if p.k() >= 2 { allowance(e, &p) } else { None };
     let p_text = p.p.map_or("no p-value".to_owned(), crate::p_value);
     let delta = format!(
         "Δ PGR = {:+.3} (95% CI {:+.3} to {:+.3}, {p_text}, k = {})",
@@ -43,7 +95,16 @@ pub fn check(e: &Evidence) -> CheckResult {
         p.ci95[1],
         p.k()
     );
-    let mut r = if p.significantly_positive() {
+    let mut r = if let Some(a) = allowance.filter(ClaimAllowance::exceeded) {
+        result(
+            CheckId::Significance,
+            CheckStatus::Fail,
+            format!(
+                "The {stake_from} is more than the re-run supports on {} ({split}): {delta}; allowing                  for the noise of the claim's own split and of vanilla, the gain could be at most {:+.3}.",
+                pe.pack.name, a.upper
+            ),
+        )
+    } else if p.significantly_positive() {
         result(
             CheckId::Significance,
             CheckStatus::Pass,
@@ -101,6 +162,20 @@ pub fn check(e: &Evidence) -> CheckResult {
     r.detectable = Some(p.mde);
     r.detectable_unit = Some(Unit::Pgr);
     r.figures = figures(&p);
+    if let Some(a) = allowance {
+        r.figures.push(Figure {
+            label: CLAIMED_GAIN_LABEL.to_owned(),
+            value: a.claimed_gain,
+            unit: Unit::Pgr,
+            ci95: None,
+        });
+        r.figures.push(Figure {
+            label: "largest gain the re-run supports".to_owned(),
+            value: a.upper,
+            unit: Unit::Pgr,
+            ci95: None,
+        });
+    }
     r.per_seed = p
         .seeds
         .iter()
@@ -113,9 +188,17 @@ pub fn check(e: &Evidence) -> CheckResult {
         })
         .collect();
     r.notes = notes(&p);
+    if let Some(se) = e.claim.and_then(|c| c.pgr_se) {
+        r.notes.push(format!(
+            "The author's SE ({}) is shown only: every interval here is built from the re-runs.",
+            claimed(se)
+        ));
+    }
     r
 }
 
+/// The figure holding the claimed gain over vanilla.
+pub(crate) const CLAIMED_GAIN_LABEL: &str = "claimed gain over vanilla";
 /// The figure holding the p-value a significance decision was made on.
 pub(crate) const DECISION_LABEL: &str = "p (decision)";
 /// The figure holding the mean paired difference in PGR.
@@ -194,14 +277,20 @@ pub(crate) fn notes(p: &Paired) -> Vec<String> {
         ));
     }
     if p.p_t.is_none() && k >= 2 {
-        notes
-            .push("Every seed gives the same difference: decided on the split-noise floor alone.".to_owned());
+        notes.push("Every seed gives the same difference: decided on the split noise alone.".to_owned());
     }
-    if p.seed_se.is_some_and(|se| p.split_floor > se) {
+    if p.split_exact {
         notes.push(format!(
-            "The split noise of the difference (at least {} PGR on {} examples) exceeds the seed noise \
-            and decides.",
-            num(p.split_floor),
+            "Split noise measured example by example: the two students' answers on the {} examples \
+             give {} PGR.",
+            p.n,
+            num(p.split_se)
+        ));
+    } else {
+        notes.push(format!(
+            "No per-example answers stored: the split noise is bounded below by what Δ implies ({} \
+             PGR on {} examples), which can understate it.",
+            num(p.split_se),
             p.n
         ));
     }
@@ -214,7 +303,7 @@ mod tests {
     use aar_review_schemas::vocab::EvalSplit;
 
     use super::*;
-    use crate::fixtures::{SEEDS, Scenario, run_pgr};
+    use crate::fixtures::{SEEDS, Scenario, VANILLA_PGRS, run_pgr};
 
     #[test]
     fn a_real_gain_over_vanilla_is_significant() {
@@ -231,15 +320,18 @@ mod tests {
     #[test]
     fn noisy_seeds_without_a_clear_gain_are_inconclusive() {
         let mut s = Scenario::honest(150, 1500);
-        // Δ per seed +.3 −.2 +.25 −.15 +.1: mean .06, se ≈ .10, MDE ≈ .29 < claimed .35 → plain warn;
+        // Δ per seed +.3 −.2 +.25 −.15 +.1: mean .06, se ≈ .1016 on 4 df, so the MDE is
+        // 3.717 × .1016 ≈ .378 (the normal 2.80 would have said .285): the claimed gain of .35 is
+        // below it → inconclusive.
         s.method = run_pgr("digits", EvalSplit::Private, "logconf", &SEEDS, &[0.54, 0.06, 0.50, 0.08, 0.37]);
+        let r = check(&s.evidence());
+        assert!(r.inconclusive && r.summary.starts_with("Inconclusive"), "{r:#?}");
+        assert!((r.detectable.unwrap() - 0.378).abs() < 2e-3, "{r:#?}");
+        // A larger claim (gain .45, above the MDE, within what the re-run allows) → plain warn.
+        s.claim_mut().pgr = 0.70;
         let r = check(&s.evidence());
         assert_eq!(r.status, CheckStatus::Warn, "{r:#?}");
         assert!(!r.inconclusive, "{r:#?}");
-        // a smaller claim (gain .1) is below that MDE → inconclusive.
-        s.claim_mut().pgr = 0.35;
-        let r = check(&s.evidence());
-        assert!(r.inconclusive && r.summary.starts_with("Inconclusive"), "{r:#?}");
     }
 
     #[test]
@@ -250,5 +342,50 @@ mod tests {
         assert_eq!(r.status, CheckStatus::Fail, "{r:#?}");
         s.has_claim = false;
         assert_eq!(check(&s.evidence()).status, CheckStatus::Warn);
+    }
+
+    /// The red team's case: the method is vanilla plus noise (Δ +0.001, 95% CI ±0.079), the
+    /// author claims 0.70 against vanilla's 0.25 (a gain of +0.45) and writes `pgr_se: 0.3`,
+    /// which would make any comparison built on it inconclusive.
+    fn inflated_claim(dev: u32) -> Scenario {
+        let mut s = Scenario::honest(dev, 5000);
+        let d = [0.08, -0.08, 0.04, -0.04, 0.005];
+        let pgrs: Vec<f64> = VANILLA_PGRS.iter().zip(d).map(|(v, d)| v + d).collect();
+        s.method = run_pgr("digits", EvalSplit::Private, "logconf", &SEEDS, &pgrs);
+        s.claim_mut().pgr = 0.70;
+        s.claim_mut().pgr_se = Some(0.3);
+        s
+    }
+
+    #[test]
+    fn a_claimed_gain_above_the_reproduced_interval_fails_whatever_se_the_author_wrote() {
+        let s = inflated_claim(2000);
+        let r = check(&s.evidence());
+        assert_eq!(r.status, CheckStatus::Fail, "{r:#?}");
+        assert!(r.summary.contains("Δ PGR = +0.001 (95% CI -0.078 to +0.080"), "{}", r.summary);
+        // By hand: paired SE √(.028302² + .000716²) = .028311 (4.0 df); the claim's split (dev,
+        // 2,000 examples, reproduced accuracy .66789, gap .39) .027003; the method's seed SE
+        // .027946; vanilla's SE √(.007071² + .017083²) = .018489. Together .051512, so the gain
+        // could be at most .001 + 2.776 × .051512 = .144, well below the claimed .45.
+        let upper = r.figures.iter().find(|f| f.label == "largest gain the re-run supports").unwrap();
+        assert!((upper.value - 0.144).abs() < 2e-3, "{upper:?}");
+        let gain = r.figures.iter().find(|f| f.label == CLAIMED_GAIN_LABEL).unwrap();
+        assert!((gain.value - 0.45).abs() < 1e-9, "{gain:?}");
+        assert!(r.notes.iter().any(|n| n.contains("author's SE (0.3) is shown only")), "{:?}", r.notes);
+        // On a digits-sized dev split (150 examples) the allowance widens to ≈ .30 and the claim
+        // still fails.
+        assert_eq!(check(&inflated_claim(150).evidence()).status, CheckStatus::Fail);
+    }
+
+    #[test]
+    fn an_honest_claim_within_the_measured_noise_is_not_failed() {
+        // The same re-run, claimed as what it is (0.25, no gain over vanilla): passes; claimed
+        // modestly higher (0.35, within the allowance of .144) it only warns.
+        let mut s = inflated_claim(2000);
+        s.claim_mut().pgr = 0.25;
+        assert_eq!(check(&s.evidence()).status, CheckStatus::Pass);
+        s.claim_mut().pgr = 0.35;
+        let r = check(&s.evidence());
+        assert_eq!(r.status, CheckStatus::Warn, "{r:#?}");
     }
 }

@@ -6,7 +6,7 @@
 //! control all use. Nothing here is random: every p-value is exact or closed-form.
 
 use aar_domain::{PairedTest, mean, pgr, standard_error};
-use aar_review_schemas::run::RunReport;
+use aar_review_schemas::run::{RunReport, SeedOutcome};
 use aar_review_schemas::task::TaskPack;
 use aar_review_schemas::verification::SeedEvidence;
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
@@ -15,7 +15,8 @@ use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 pub const Z_95: f64 = 1.959_963_984_540_054;
 /// The normal quantile for 80% power.
 pub const Z_POWER_80: f64 = 0.841_621_233_572_914_3;
-/// MDE = (z₁₋α/₂ + z₁₋β)·SE at α = 0.05, power 0.8 (≈ 2.80).
+/// MDE = (z₁₋α/₂ + z₁₋β)·SE at α = 0.05, power 0.8 (≈ 2.80): for normal statistics (many
+/// degrees of freedom). Statistics on few seeds use [`mde_factor`] of their t instead.
 pub const MDE_FACTOR: f64 = Z_95 + Z_POWER_80;
 /// The level every check tests at.
 pub const ALPHA: f64 = 0.05;
@@ -144,7 +145,9 @@ pub fn t_975(df: usize) -> f64 {
 }
 
 /// A lower bound on the split noise of a paired accuracy difference measured on the same `n`
-/// examples: at least |Δ| of the examples changed answers, so Var ≥ (|Δ| − Δ²)/n.
+/// examples: at least |Δ| of the examples changed answers, so Var ≥ (|Δ| − Δ²)/n. It is the
+/// smallest split noise consistent with |Δ|, so it is only the fallback for runs stored without
+/// per-example correctness; with it, [`paired_split_exact`] replaces it.
 pub fn paired_split_floor(delta_acc: f64, n: u32) -> f64 {
     if n == 0 {
         return 0.0;
@@ -153,11 +156,57 @@ pub fn paired_split_floor(delta_acc: f64, n: u32) -> f64 {
     (d * (1.0 - d) / f64::from(n)).sqrt()
 }
 
+/// The split noise of a paired accuracy difference from per-example correctness: `a[i][j]` and
+/// `b[i][j]` say whether the two students got example `j` right on seed `i`. Each example's
+/// difference averaged over the seeds, eⱼ = (1/k)·Σᵢ(aᵢⱼ − bᵢⱼ), is one draw of the example
+/// population; the SE of their mean is √(Σ(eⱼ − ē)² / (n(n − 1))). With one seed this is the
+/// McNemar variance of the discordant pairs: ((b + c) − (b − c)²/n) / (n(n − 1)) for b examples
+/// only `a` got right and c only `b` did. `None` without seeds, with fewer than two examples or
+/// with rows of different lengths.
+pub fn paired_split_exact(a: &[Vec<bool>], b: &[Vec<bool>]) -> Option<f64> {
+    let k = a.len();
+    let n = a.first()?.len();
+    if k == 0 || b.len() != k || n < 2 || a.iter().chain(b).any(|row| row.len() != n) {
+        return None;
+    }
+    let e: Vec<f64> = (0..n)
+        .map(|j| (0..k).map(|i| f64::from(u8::from(a[i][j])) - f64::from(u8::from(b[i][j]))).sum::<f64>() / k as f64)
+        .collect();
+    let mean = e.iter().sum::<f64>() / n as f64;
+    let ss: f64 = e.iter().map(|x| (x - mean) * (x - mean)).sum();
+    Some((ss / (n as f64 * (n as f64 - 1.0))).sqrt())
+}
+
 /// The smallest accuracy difference that can clear the MDE against its own split-noise floor:
-/// D = c·√(D(1−D)/n) gives D = c²/(n + c²) with c = [`MDE_FACTOR`] (≈ 0.05 at n = 150).
+/// D = c·√(D(1−D)/n) gives D = c²/(n + c²) with c = [`MDE_FACTOR`] (≈ 0.05 at n = 150). Whatever
+/// the measured noise, a paired design on n examples cannot detect less than this.
 pub fn paired_mde_floor(n: u32) -> f64 {
     let c2 = MDE_FACTOR * MDE_FACTOR;
     c2 / (f64::from(n) + c2)
+}
+
+/// The `q` quantile of Student's t on `df` (fractional) degrees of freedom; infinite without any.
+pub fn t_quantile(q: f64, df: f64) -> f64 {
+    if df.is_nan() || df <= 0.0 {
+        return f64::INFINITY;
+    }
+    StudentsT::new(0.0, 1.0, df).expect("df > 0 is valid").inverse_cdf(q)
+}
+
+/// The MDE factor of a t statistic on `df` degrees of freedom: t₀.₉₇₅ + t₀.₈₀ (two-sided α = 0.05,
+/// power 0.8). 3.72 at 4 df (five seeds), tending to [`MDE_FACTOR`] (2.80) as df grows.
+pub fn mde_factor(df: f64) -> f64 {
+    t_quantile(0.975, df) + t_quantile(0.8, df)
+}
+
+/// Welch–Satterthwaite degrees of freedom of a sum of two independent variance estimates, the
+/// seed term on `k − 1` df and the split term on `n − 1`: (s₁² + s₂²)² / (s₁⁴/(k−1) + s₂⁴/(n−1)).
+/// Seed noise alone gives k − 1, split noise alone n − 1.
+pub fn welch_df(seed_se: f64, k: usize, split_se: f64, n: u32) -> f64 {
+    let (v1, v2) = (seed_se * seed_se, split_se * split_se);
+    let denominator = if k > 1 { v1 * v1 / (k - 1) as f64 } else { 0.0 }
+        + if n > 1 { v2 * v2 / f64::from(n - 1) } else { 0.0 };
+    if denominator > 0.0 { (v1 + v2).powi(2) / denominator } else { k.saturating_sub(1) as f64 }
 }
 
 /// What a run measured on its split, reduced to what claims are compared with.
@@ -209,10 +258,12 @@ pub enum Metric {
 
 /// A paired comparison of two runs on the same pack, split and seeds (a − b, seed by seed).
 ///
-/// Seed noise is the SE of the differences; the split noise that does not cancel is at least
-/// [`paired_split_floor`] of the mean accuracy difference. The p-value is the larger of the
-/// paired t-test's and the z-test's against that floor, so a gain of a handful of examples does
-/// not become significant just because every seed agrees.
+/// Two independent noises add up: the seed noise (SE of the per-seed differences, k − 1 df) and
+/// the split noise that does not cancel between the two students (which examples the split
+/// happened to draw). The split term is exact when both runs stored per-example correctness
+/// ([`paired_split_exact`]); for older runs it falls back to the floor that |Δ| implies
+/// ([`paired_split_floor`]). SE = √(seed² + split²), tested with Student's t on the Welch–
+/// Satterthwaite df of the two terms; the CI and the MDE use the same t.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Paired {
     pub seeds: Vec<u64>,
@@ -222,17 +273,27 @@ pub struct Paired {
     pub mean: f64,
     /// SE of the per-seed differences; `None` below two seeds.
     pub seed_se: Option<f64>,
-    /// The split-noise floor in the metric's unit.
-    pub split_floor: f64,
-    /// Paired t-test p (k − 1 df); `None` below two seeds or without spread.
+    /// The split noise of the mean difference in the metric's unit: exact or the floor.
+    pub split_se: f64,
+    /// Whether `split_se` was measured from per-example correctness (else it is the floor).
+    pub split_exact: bool,
+    /// √(seed_se² + split_se²).
+    pub se: f64,
+    /// Welch–Satterthwaite degrees of freedom of `se`.
+    pub df: f64,
+    /// Paired t-test p on the seed differences alone (k − 1 df), shown beside the decision;
+    /// `None` below two seeds or without spread.
     pub p_t: Option<f64>,
     /// Exact sign-flip p; `None` above [`MAX_SIGN_FLIP_PAIRS`].
     pub p_sign_flip: Option<f64>,
-    /// The p the checks decide on; `None` below two seeds (seed noise unknown).
+    /// The p the checks decide on: mean/se on `df` degrees of freedom; `None` below two seeds
+    /// (seed noise unknown).
     pub p: Option<f64>,
     pub dz: Option<f64>,
+    /// mean ± t₀.₉₇₅(df)·se; unbounded below two seeds.
     pub ci95: [f64; 2],
-    /// Minimum detectable difference in the metric's unit.
+    /// Minimum detectable difference in the metric's unit: (t₀.₉₇₅ + t₀.₈₀)(df)·se, and never
+    /// below what n examples allow ([`paired_mde_floor`]).
     pub mde: f64,
     /// Examples in the split.
     pub n: u32,
@@ -257,18 +318,20 @@ impl Paired {
     /// `None` without a common seed, an unknown split size or (for PGR) no gap.
     pub fn of_runs(a: &RunReport, b: &RunReport, pack: &TaskPack, metric: Metric) -> Option<Paired> {
         let n = pack.splits.get(a.eval_split.as_str())?;
-        let value = |s: &aar_review_schemas::run::SeedOutcome| match metric {
+        let value = |s: &SeedOutcome| match metric {
             Metric::Pgr => s.pgr,
             Metric::StudentAccuracy => Some(s.student_acc),
         };
-        let pairs: Vec<(u64, f64, f64)> = a
+        let common: Vec<(&SeedOutcome, &SeedOutcome)> = a
             .per_seed
             .iter()
             .filter_map(|sa| {
                 let sb = b.per_seed.iter().find(|sb| sb.seed == sa.seed)?;
-                Some((sa.seed, value(sa)?, value(sb)?))
+                (value(sa).is_some() && value(sb).is_some()).then_some((sa, sb))
             })
             .collect();
+        let pairs: Vec<(u64, f64, f64)> =
+            common.iter().filter_map(|(sa, sb)| Some((sa.seed, value(sa)?, value(sb)?))).collect();
         // PGR differences are accuracy differences over the gap (weak and ceiling do not depend
         // on the method, so the gap is shared).
         let gap = match metric {
@@ -281,11 +344,24 @@ impl Paired {
                 g
             }
         };
-        Paired::of_pairs(&pairs, n, gap)
+        let exact = examples(&common, n).and_then(|(ca, cb)| paired_split_exact(&ca, &cb));
+        Paired::of_pairs_split(&pairs, n, gap, exact)
     }
 
-    /// `pairs` are (seed, a, b); `gap` converts accuracy to the metric (1 for accuracy).
+    /// `pairs` are (seed, a, b); `gap` converts accuracy to the metric (1 for accuracy). No
+    /// per-example data: the split term is the floor.
     pub fn of_pairs(pairs: &[(u64, f64, f64)], n: u32, gap: f64) -> Option<Paired> {
+        Paired::of_pairs_split(pairs, n, gap, None)
+    }
+
+    /// As [`Paired::of_pairs`], with the split noise of the mean accuracy difference measured
+    /// from per-example correctness when `exact_split_acc` is given.
+    pub fn of_pairs_split(
+        pairs: &[(u64, f64, f64)],
+        n: u32,
+        gap: f64,
+        exact_split_acc: Option<f64>,
+    ) -> Option<Paired> {
         if pairs.is_empty() || gap <= 0.0 {
             return None;
         }
@@ -294,19 +370,24 @@ impl Paired {
         let m = mean(&differences)?;
         let test = PairedTest::of(&differences);
         let seed_se = test.as_ref().map(|t| t.se);
-        let split_floor = paired_split_floor(m * gap, n) / gap;
-        let p_floor = if split_floor > 0.0 {
-            normal_two_sided_p(m / split_floor)
-        } else if m == 0.0 {
-            1.0
+        let split_se = exact_split_acc.unwrap_or_else(|| paired_split_floor(m * gap, n)) / gap;
+        let se = combine(&[seed_se.unwrap_or(0.0), split_se]);
+        let df = welch_df(seed_se.unwrap_or(0.0), k, split_se, n);
+        let p = (k >= 2).then(|| {
+            if se > 0.0 {
+                2.0 * (1.0 - StudentsT::new(0.0, 1.0, df).expect("df > 0").cdf((m / se).abs()))
+            } else if m == 0.0 {
+                1.0
+            } else {
+                0.0
+            }
+        });
+        let half = if k < 2 { f64::INFINITY } else { t_quantile(0.975, df) * se };
+        let mde = if k < 2 {
+            f64::INFINITY
         } else {
-            0.0
+            (mde_factor(df) * se).max(paired_mde_floor(n) / gap)
         };
-        let p_t = test.as_ref().and_then(|t| t.p);
-        let p = (k >= 2).then(|| p_t.map_or(p_floor, |pt| pt.max(p_floor)));
-        let half = (t_975(k.saturating_sub(1)) * seed_se.unwrap_or(0.0)).max(Z_95 * split_floor);
-        let half = if k < 2 { f64::INFINITY } else { half };
-        let mde = (MDE_FACTOR * seed_se.unwrap_or(0.0)).max(paired_mde_floor(n) / gap);
         Some(Paired {
             seeds: pairs.iter().map(|(s, _, _)| *s).collect(),
             a: pairs.iter().map(|(_, a, _)| *a).collect(),
@@ -316,8 +397,11 @@ impl Paired {
             differences,
             mean: m,
             seed_se,
-            split_floor,
-            p_t,
+            split_se,
+            split_exact: exact_split_acc.is_some(),
+            se,
+            df,
+            p_t: test.as_ref().and_then(|t| t.p),
             p,
             ci95: [m - half, m + half],
             mde,
@@ -335,9 +419,32 @@ impl Paired {
         self.mean < 0.0 && self.p.is_some_and(|p| p < ALPHA)
     }
 
+    /// Significantly above `margin` (the 95% CI lies entirely above it): an effect beyond a
+    /// margin, not merely different from zero.
+    pub fn above(&self, margin: f64) -> bool {
+        self.p.is_some() && self.ci95[0] > margin
+    }
+
+    /// Significantly below `margin` (the 95% CI lies entirely below it).
+    pub fn below(&self, margin: f64) -> bool {
+        self.p.is_some() && self.ci95[1] < margin
+    }
+
     pub fn k(&self) -> usize {
         self.differences.len()
     }
+}
+
+/// One run's per-example correctness, one row of flags per seed.
+type Correctness = Vec<Vec<bool>>;
+
+/// The per-example correctness of both runs on every common seed, when all of them stored it for
+/// all `n` examples of the split.
+fn examples(common: &[(&SeedOutcome, &SeedOutcome)], n: u32) -> Option<(Correctness, Correctness)> {
+    let row = |s: &SeedOutcome| s.student_correct_bits(n as usize);
+    let a: Option<Vec<Vec<bool>>> = common.iter().map(|(sa, _)| row(sa)).collect();
+    let b: Option<Vec<Vec<bool>>> = common.iter().map(|(_, sb)| row(sb)).collect();
+    Some((a?, b?))
 }
 
 #[cfg(test)]
@@ -409,12 +516,15 @@ mod tests {
     #[test]
     fn paired_floor_keeps_a_few_examples_from_being_significant() {
         // Five seeds all +0.02 accuracy on 150 examples: no seed spread, but 3 examples of 150
-        // are nothing: floor √(.02·.98/150) = .0114, z = 1.75, p ≈ .08.
+        // are nothing: floor √(.02·.98/150) = .011431, alone it has n − 1 = 149 df, t = 1.750,
+        // p ≈ .082.
         let pairs: Vec<(u64, f64, f64)> = (42..47).map(|s| (s, 0.72, 0.70)).collect();
         let p = Paired::of_pairs(&pairs, 150, 1.0).unwrap();
         assert!(p.p_t.is_none());
         assert!(!p.significantly_positive(), "{p:?}");
-        assert!((p.split_floor - 0.011_431).abs() < 1e-5, "{p:?}");
+        assert!((p.split_se - 0.011_431).abs() < 1e-5, "{p:?}");
+        assert!((p.df - 149.0).abs() < 1e-6, "{p:?}");
+        assert!((p.p.unwrap() - 0.082).abs() < 2e-3, "{p:?}");
         // The same +0.02 on 5,000 examples is significant.
         let p = Paired::of_pairs(&pairs, 5000, 1.0).unwrap();
         assert!(p.significantly_positive(), "{p:?}");
@@ -425,11 +535,72 @@ mod tests {
     #[test]
     fn paired_p_is_the_t_test_when_seed_noise_dominates() {
         let pairs = [(42, 0.3, 0.1), (43, 0.5, 0.2), (44, 0.1, 0.1), (45, 0.4, 0.0), (46, 0.2, 0.1)];
-        // differences .2 .3 0 .4 .1: mean .2, se .0707, t 2.828 on 4 df, p = .0474
+        // differences .2 .3 0 .4 .1: mean .2, se .0707, t 2.828 on 4 df, p = .0474; the floor
+        // √(.2·.8/100000) = .0013 adds next to nothing and df stays ≈ 4.
         let p = Paired::of_pairs(&pairs, 100_000, 1.0).unwrap();
         assert!((p.p_t.unwrap() - 0.0474).abs() < 1e-3, "{p:?}");
-        assert_eq!(p.p, p.p_t);
+        assert!((p.p.unwrap() - 0.0474).abs() < 1e-3, "{p:?}");
+        assert!((p.df - 4.0).abs() < 0.01, "{p:?}");
         assert!((p.ci95[0] - (0.2 - 2.776 * 0.070_71)).abs() < 1e-3, "{p:?}");
+        // MDE on 4 df: (2.776 + 0.941)·.0707 = .2629, not 2.80·.0707 = .198.
+        assert!((p.mde - 3.7175 * 0.070_72).abs() < 1e-3, "{p:?}");
         assert!(Paired::of_pairs(&[(42, 0.3, 0.1)], 100, 1.0).unwrap().p.is_none());
+    }
+
+    #[test]
+    fn the_t_mde_factor_and_welch_df_match_the_tables() {
+        // t₀.₉₇₅(4) = 2.7764, t₀.₈₀(4) = 0.9410: five seeds need 3.72 SEs, not 2.80.
+        assert!((mde_factor(4.0) - 3.7174).abs() < 1e-3, "{}", mde_factor(4.0));
+        assert!((mde_factor(1e6) - MDE_FACTOR).abs() < 1e-3);
+        // Equal terms .01 and .01 on 4 and 100 df: (2e-4)² / (1e-8/4 + 1e-8/100) = 15.385.
+        assert!((welch_df(0.01, 5, 0.01, 101) - 15.3846).abs() < 1e-3);
+        assert!((welch_df(0.0, 5, 0.01, 101) - 100.0).abs() < 1e-9);
+        assert!((welch_df(0.01, 5, 0.0, 101) - 4.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn seed_and_split_noise_add_in_quadrature_not_as_a_maximum() {
+        // Seed differences +.02 ± .01 (se .0045) and a split floor of .0041 on 1,000 examples:
+        // the SE is √(se_seed² + floor²), larger than either.
+        let pairs = [(42, 0.03, 0.0), (43, 0.01, 0.0), (44, 0.02, 0.0), (45, 0.03, 0.0), (46, 0.01, 0.0)];
+        let p = Paired::of_pairs(&pairs, 1000, 1.0).unwrap();
+        let seed = p.seed_se.unwrap();
+        assert!((seed - 0.004_472).abs() < 1e-5, "{p:?}");
+        let floor = (0.02_f64 * 0.98 / 1000.0).sqrt();
+        assert!((p.se - (seed * seed + floor * floor).sqrt()).abs() < 1e-12, "{p:?}");
+        assert!(p.se > seed.max(floor) * 1.3, "{p:?}");
+    }
+
+    #[test]
+    fn the_exact_split_term_is_the_discordant_pair_variance() {
+        // One seed, ten examples: a alone right on 1 and 2 (b = 2), b alone right on 3 (c = 1).
+        // eⱼ = 0 1 1 −1 0 0 0 0 0 0, ē = .1, Σ(e − ē)² = 3 − 10·.01 = 2.9, /(10·9) → √.032222.
+        let t = true;
+        let f = false;
+        let a = vec![vec![t, t, t, f, f, f, t, t, f, f]];
+        let b = vec![vec![t, f, f, t, f, f, t, t, f, f]];
+        let se = paired_split_exact(&a, &b).unwrap();
+        assert!((se - (2.9_f64 / 90.0).sqrt()).abs() < 1e-12, "{se}");
+        assert_eq!(paired_split_exact(&a, &a), Some(0.0));
+        assert_eq!(paired_split_exact(&a, &[vec![t; 9]]), None);
+        assert_eq!(paired_split_exact(&[], &[]), None);
+    }
+
+    #[test]
+    fn discordant_examples_in_both_directions_undo_a_floor_only_significance() {
+        // 5,000 examples, five seeds all +0.004: the floor √(.004·.996/5000) = .000893 calls it
+        // significant (t ≈ 4.5). The students in fact disagree on 500 examples, 260 one way and
+        // 240 the other, every seed: Σ(e − ē)² = 500 − 5000·.004² = 499.92, SE = √(499.92 /
+        // (5000·4999)) = .004472, t = .894, p ≈ .37.
+        let pairs: Vec<(u64, f64, f64)> = (42..47).map(|s| (s, 0.604, 0.600)).collect();
+        assert!(Paired::of_pairs(&pairs, 5000, 1.0).unwrap().significantly_positive());
+        let row_a: Vec<bool> = (0..5000).map(|j| j < 3000 || (3000..3260).contains(&j)).collect();
+        let row_b: Vec<bool> = (0..5000).map(|j| j < 3000 || (3260..3500).contains(&j)).collect();
+        let (a, b) = (vec![row_a; 5], vec![row_b; 5]);
+        let exact = paired_split_exact(&a, &b).unwrap();
+        assert!((exact - 0.004_472).abs() < 1e-6, "{exact}");
+        let p = Paired::of_pairs_split(&pairs, 5000, 1.0, Some(exact)).unwrap();
+        assert!(p.split_exact && !p.significantly_positive(), "{p:?}");
+        assert!((p.p.unwrap() - 0.371).abs() < 2e-3, "{p:?}");
     }
 }
