@@ -1,6 +1,8 @@
 //! Batches of verifications: each submission verified in turn and stored as usual, then the
 //! `significance` p-values corrected across the batch (Holm, Benjamini–Hochberg), because the best
-//! of many noisy submissions looks better than it is.
+//! of many noisy submissions looks better than it is. The correction decides the batch's vote: a
+//! gain that passed at its raw p but not at Holm's is not verified, and the row says so
+//! (`aar_checks::batch::corrected_vote`).
 
 use aar_domain::SubmissionId;
 use aar_engine::{CancelToken, ProgressSink};
@@ -123,19 +125,27 @@ fn stopped_at(position: &BatchPosition, mut e: ApiError) -> ApiError {
     e
 }
 
-/// Each verification's vote, failed checks and gain over vanilla, with its significance p raw and
-/// corrected across the batch.
+/// Each verification's vote once its significance is corrected across the batch, failed checks and
+/// gain over vanilla, with its significance p raw and corrected.
 fn corrected(details: &[VerificationDetail]) -> BatchVerification {
     let reports: Vec<&VerificationReport> = details.iter().map(|d| &d.report).collect();
+    let corrected = aar_checks::corrected(&reports);
+    // Holm's m: the verifications with a significance p.
+    let m = corrected.iter().filter(|c| c.p.is_some()).count();
     let rows = details
         .iter()
-        .zip(aar_checks::corrected(&reports))
-        .map(|(d, c)| BatchRow {
+        .zip(corrected)
+        .map(|(d, c)| {
+            let (vote, correction) = aar_checks::batch::corrected_vote(&d.report, &c, m);
+            (d, c, vote, correction)
+        })
+        .map(|(d, c, vote, correction)| BatchRow {
             short_id: d.report.submission_id[..12].to_owned(),
             submission_id: d.report.submission_id.clone(),
             title: d.report.title.clone(),
             verification_id: d.id.clone(),
-            vote: d.report.suggestion.vote,
+            vote,
+            correction,
             failed: d.report.checks.iter().filter(|c| c.status == CheckStatus::Fail).map(|c| c.id).collect(),
             delta_pgr: c.delta_pgr,
             p: c.p,

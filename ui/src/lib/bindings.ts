@@ -82,7 +82,16 @@ export type BatchRow = { submissionId: string, shortId: string, title: string,
 /**
  * The stored verification.
  */
-verificationId: string, vote: SuggestedVote, failed: Array<CheckId>, 
+verificationId: string, 
+/**
+ * The verification's suggested vote once its significance is corrected across the batch.
+ */
+vote: SuggestedVote, 
+/**
+ * Why the correction changed the vote or the gain's standing, when it did: a gain that
+ * passed at its raw p but not at Holm's adjusted p is not verified.
+ */
+correction?: string | null, failed: Array<CheckId>, 
 /**
  * Mean paired PGR difference against vanilla (the `significance` check).
  */

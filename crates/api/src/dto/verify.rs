@@ -118,7 +118,12 @@ pub struct BatchRow {
     pub title: String,
     /// The stored verification.
     pub verification_id: String,
+    /// The verification's suggested vote once its significance is corrected across the batch.
     pub vote: SuggestedVote,
+    /// Why the correction changed the vote or the gain's standing, when it did: a gain that
+    /// passed at its raw p but not at Holm's adjusted p is not verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub correction: Option<String>,
     pub failed: Vec<CheckId>,
     /// Mean paired PGR difference against vanilla (the `significance` check).
     pub delta_pgr: Option<f64>,
