@@ -147,8 +147,10 @@ pub fn decode_correct(text: &str, n: usize) -> Option<Vec<bool>> {
     if text.len() != n.div_ceil(8) * 2 || !text.is_ascii() {
         return None;
     }
-    let bytes: Vec<u8> =
-        (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok()).collect::<Option<_>>()?;
+    let bytes: Vec<u8> = (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
+        .collect::<Option<_>>()?;
     let flags: Vec<bool> = (0..bytes.len() * 8).map(|j| bytes[j / 8] >> (j % 8) & 1 == 1).collect();
     if flags[n..].iter().any(|f| *f) {
         return None;

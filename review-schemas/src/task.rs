@@ -124,7 +124,9 @@ mod tests {
                 "splits":{{"a":1,"b":1,"dev":1,"test":1,"private":1}},"data_file":"d","data_sha256":"0"}}"#
             )
         };
-        let read = |name: &str, family: &str| -> super::TaskPack { serde_json::from_str(&json(name, family)).unwrap() };
+        let read = |name: &str, family: &str| -> super::TaskPack {
+            serde_json::from_str(&json(name, family)).unwrap()
+        };
         assert_eq!(read("latent-5k", "").family(), "latent");
         assert_eq!(read("latent", "").family(), "latent");
         assert_eq!(read("digits", "").family(), "digits");

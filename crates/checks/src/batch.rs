@@ -49,9 +49,16 @@ pub fn corrected(reports: &[&VerificationReport]) -> Vec<Corrected> {
 /// A verification's suggested vote once its significance is corrected across a batch of `m`
 /// verifications with a p-value, and the sentence that says why when the correction changed
 /// anything: a gain that passed at its raw p but not at its Holm-adjusted p is not verified.
-pub fn corrected_vote(report: &VerificationReport, c: &Corrected, m: usize) -> (SuggestedVote, Option<String>) {
+pub fn corrected_vote(
+    report: &VerificationReport,
+    c: &Corrected,
+    m: usize,
+) -> (SuggestedVote, Option<String>) {
     let vote = report.suggestion.vote;
-    let passed_on_gain = report.checks.iter().any(|check| check.id == CheckId::Significance && check.status == CheckStatus::Pass)
+    let passed_on_gain = report
+        .checks
+        .iter()
+        .any(|check| check.id == CheckId::Significance && check.status == CheckStatus::Pass)
         && c.delta_pgr.is_some_and(|d| d > 0.0)
         && c.p.is_some_and(|p| p < ALPHA);
     match c.holm {

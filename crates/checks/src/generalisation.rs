@@ -118,7 +118,10 @@ pub fn check(e: &Evidence) -> CheckResult {
             ),
         );
         if !losing.is_empty() {
-            r.notes.push(format!("Worse than vanilla beyond the {MARGIN} PGR margin on {}.", loss_text(&losing)));
+            r.notes.push(format!(
+                "Worse than vanilla beyond the {MARGIN} PGR margin on {}.",
+                loss_text(&losing)
+            ));
         }
         r
     } else if !losing.is_empty() {
@@ -264,7 +267,8 @@ mod tests {
         // √(.039·.961/1500)/.39 = .01282 on 1,499 df: CI −.100 ± 1.96·.01282 = −.125 to −.075,
         // entirely below −.05.
         let mut s = Scenario::honest(150, 1500);
-        s.others[0].1 = run_pgr("wine", EvalSplit::Private, "logconf", &SEEDS, &[0.10, 0.12, 0.09, 0.11, 0.08]);
+        s.others[0].1 =
+            run_pgr("wine", EvalSplit::Private, "logconf", &SEEDS, &[0.10, 0.12, 0.09, 0.11, 0.08]);
         let r = check(&s.evidence());
         assert_eq!(r.status, CheckStatus::Fail, "{r:#?}");
         assert!(r.summary.contains("wine (Δ -0.100, 95% CI -0.125 to -0.075)"), "{}", r.summary);
@@ -281,7 +285,8 @@ mod tests {
         // √(.0078·.9922/5000)/.39 = .00319, CI −.026 to −.014) but within the .05 margin; the gain
         // holds on digits only → warn.
         let mut s = Scenario::honest(150, 5000);
-        s.others[0].1 = run_pgr("wine", EvalSplit::Private, "logconf", &SEEDS, &[0.18, 0.20, 0.17, 0.19, 0.16]);
+        s.others[0].1 =
+            run_pgr("wine", EvalSplit::Private, "logconf", &SEEDS, &[0.18, 0.20, 0.17, 0.19, 0.16]);
         let r = check(&s.evidence());
         assert_eq!(r.status, CheckStatus::Warn, "{r:#?}");
     }
@@ -296,7 +301,11 @@ mod tests {
         assert_eq!(r.status, CheckStatus::Warn, "{r:#?}");
         assert!(r.inconclusive, "{r:#?}");
         assert!(r.summary.contains("one task family digits"), "{}", r.summary);
-        assert!(r.notes.iter().any(|n| n == "digits and digits-5k count as one task family (digits)."), "{:?}", r.notes);
+        assert!(
+            r.notes.iter().any(|n| n == "digits and digits-5k count as one task family (digits)."),
+            "{:?}",
+            r.notes
+        );
         // A pack that declares another generator is another family.
         s.others[0].0.family = Some("wine".to_owned());
         assert_eq!(check(&s.evidence()).status, CheckStatus::Pass);

@@ -183,7 +183,8 @@ mod tests {
     use crate::fixtures::{SEEDS, Scenario, pack, run_pgr};
 
     fn control_method(s: &mut Scenario, pgrs: &[f64]) {
-        s.control.as_mut().unwrap().1 = run_pgr("digits-copyable", EvalSplit::Private, "logconf", &SEEDS, pgrs);
+        s.control.as_mut().unwrap().1 =
+            run_pgr("digits-copyable", EvalSplit::Private, "logconf", &SEEDS, pgrs);
     }
 
     #[test]
@@ -220,7 +221,10 @@ mod tests {
         let delta = r.figures.iter().find(|f| f.label.starts_with("Δ PGR")).unwrap();
         let [lo, hi] = delta.ci95.unwrap();
         assert!((lo - 0.0085).abs() < 1e-3 && (hi - 0.0235).abs() < 1e-3, "{delta:?}");
-        assert!(r.notes.iter().any(|n| n.contains("significant but not beyond the 0.05 PGR margin")), "{r:#?}");
+        assert!(
+            r.notes.iter().any(|n| n.contains("significant but not beyond the 0.05 PGR margin")),
+            "{r:#?}"
+        );
         // The same Δ under an honest claim of a gain passes too.
         s.claim_mut().pgr = 0.6;
         assert_eq!(check(&s.evidence()).status, CheckStatus::Pass);

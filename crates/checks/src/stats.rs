@@ -170,7 +170,10 @@ pub fn paired_split_exact(a: &[Vec<bool>], b: &[Vec<bool>]) -> Option<f64> {
         return None;
     }
     let e: Vec<f64> = (0..n)
-        .map(|j| (0..k).map(|i| f64::from(u8::from(a[i][j])) - f64::from(u8::from(b[i][j]))).sum::<f64>() / k as f64)
+        .map(|j| {
+            (0..k).map(|i| f64::from(u8::from(a[i][j])) - f64::from(u8::from(b[i][j]))).sum::<f64>()
+                / k as f64
+        })
         .collect();
     let mean = e.iter().sum::<f64>() / n as f64;
     let ss: f64 = e.iter().map(|x| (x - mean) * (x - mean)).sum();
@@ -383,11 +386,7 @@ impl Paired {
             }
         });
         let half = if k < 2 { f64::INFINITY } else { t_quantile(0.975, df) * se };
-        let mde = if k < 2 {
-            f64::INFINITY
-        } else {
-            (mde_factor(df) * se).max(paired_mde_floor(n) / gap)
-        };
+        let mde = if k < 2 { f64::INFINITY } else { (mde_factor(df) * se).max(paired_mde_floor(n) / gap) };
         Some(Paired {
             seeds: pairs.iter().map(|(s, _, _)| *s).collect(),
             a: pairs.iter().map(|(_, a, _)| *a).collect(),

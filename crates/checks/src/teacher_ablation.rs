@@ -329,7 +329,8 @@ mod tests {
         let mut s = Scenario::honest(150, 150);
         s.uniform = None;
         let mut e = s.evidence();
-        e.ablation_refusals = vec!["The method refused the uniform-teacher run on digits: runtime error".to_owned()];
+        e.ablation_refusals =
+            vec!["The method refused the uniform-teacher run on digits: runtime error".to_owned()];
         let r = check(&e);
         assert_eq!(r.status, CheckStatus::Fail, "{r:#?}");
         assert!(r.summary.contains("uniform-teacher run"), "{}", r.summary);

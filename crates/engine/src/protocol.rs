@@ -332,7 +332,8 @@ fn run_seed(
     // Per example, not only the mean: two runs on the same split can then be paired example by
     // example (which answers changed), the exact split noise of their difference.
     let student_correct = correct(&student.valid(), &eval.x_strong, &eval.y);
-    let student_acc = student_correct.iter().filter(|c| **c).count() as f64 / student_correct.len().max(1) as f64;
+    let student_acc =
+        student_correct.iter().filter(|c| **c).count() as f64 / student_correct.len().max(1) as f64;
     let student_seconds = finish_phase(session, Phase::Student, student_acc, started);
 
     Ok(SeedOutcome {
