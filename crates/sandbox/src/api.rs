@@ -27,11 +27,11 @@ pub(crate) fn register(engine: &mut Engine, host: &Host) {
     def1(engine, host, "margin", |h, m| per_row(h, m, "m", |r| Dynamic::from_float(margin(r))));
     def1(engine, host, "harden", |h, m| match shape(m, "m")? {
         Shape::Row(row) => {
-            h.charge(row.len())?;
+            h.produce(row.len())?;
             Ok(Dynamic::from_array(one_hot(argmax(&row), row.len())))
         }
         Shape::Matrix(m) => {
-            h.charge(m.data().len())?;
+            h.produce(m.data().len())?;
             Ok(Dynamic::from(map_rows(&m, |row, out| out[argmax(row)] = 1.0)))
         }
     });
@@ -44,7 +44,7 @@ pub(crate) fn register(engine: &mut Engine, host: &Host) {
             return Err(bad(format!("p must be finite and above 0, not {p}")));
         }
         check_probabilities(&m, "m")?;
-        h.charge(m.data().len())?;
+        h.produce(m.data().len())?;
         let k = m.cols().max(1);
         let mut out = vec![0.0f32; m.data().len()];
         let mut logs = vec![0.0f64; k];
@@ -91,7 +91,7 @@ pub(crate) fn register(engine: &mut Engine, host: &Host) {
         same_shape(&a, &b)?;
         check_probabilities(&a, "a")?;
         check_probabilities(&b, "b")?;
-        h.charge(a.data().len())?;
+        h.produce(a.data().len())?;
         let k = a.cols().max(1);
         let mut out = vec![0.0f32; a.data().len()];
         let mut q = vec![0.0f64; k];
@@ -114,18 +114,18 @@ pub(crate) fn register(engine: &mut Engine, host: &Host) {
     def1(engine, host, "normalise", |h, m| {
         let m = matrix(m, "m")?;
         check_probabilities(&m, "m")?;
-        h.charge(m.data().len())?;
+        h.produce(m.data().len())?;
         rows_or_fail(&m, |i, row, out| normalise_into(row.iter().map(|&x| f64::from(x)), out, i))
             .map(Dynamic::from)
     });
     def1(engine, host, "class_balance", |h, m| {
         let m = matrix(m, "m")?;
-        h.charge(m.cols())?;
+        h.produce(m.cols())?;
         Ok(Dynamic::from_array(float_array(class_balance(&m))))
     });
     def1(engine, host, "column_means", |h, m| {
         let m = matrix(m, "m")?;
-        h.charge(m.cols())?;
+        h.produce(m.cols())?;
         let mut sums = vec![0.0; m.cols()];
         for row in m.iter_rows() {
             for (s, &x) in sums.iter_mut().zip(row) {
@@ -144,7 +144,7 @@ pub(crate) fn register(engine: &mut Engine, host: &Host) {
             return Err(bad(format!("s holds {x}; scales must be finite and non-negative")));
         }
         check_probabilities(&m, "m")?;
-        h.charge(m.data().len())?;
+        h.produce(m.data().len())?;
         rows_or_fail(&m, |i, row, out| {
             normalise_into(row.iter().zip(&s).map(|(&x, s)| f64::from(x) * s), out, i)
         })
@@ -156,7 +156,7 @@ pub(crate) fn register(engine: &mut Engine, host: &Host) {
         if k < 1 || !(0..k).contains(&i) {
             return Err(bad(format!("one_hot({i}, {k}): needs 0 <= i < k")));
         }
-        h.charge(k as usize)?;
+        h.produce(k as usize)?;
         Ok(Dynamic::from_array(one_hot(i as usize, k as usize)))
     });
     def2(engine, host, "uniform", |h, n, k| {
@@ -165,7 +165,7 @@ pub(crate) fn register(engine: &mut Engine, host: &Host) {
             return Err(bad(format!("uniform({n}, {k}): needs n >= 1 and k >= 1")));
         }
         let len = (n as usize).checked_mul(k as usize).ok_or_else(|| bad("uniform: too large"))?;
-        h.charge(len)?;
+        h.produce(len)?;
         Ok(Dynamic::from(Matrix::new(n as usize, k as usize, vec![1.0 / k as f32; len])))
     });
 
@@ -180,7 +180,7 @@ pub(crate) fn register(engine: &mut Engine, host: &Host) {
     def2(engine, host, "take", |h, xs, indices| {
         let xs = floats(xs, "xs")?;
         let indices = floats(indices, "indices")?;
-        h.charge(indices.len())?;
+        h.produce(indices.len())?;
         let picked = indices
             .iter()
             .enumerate()
@@ -223,7 +223,7 @@ pub(crate) fn register(engine: &mut Engine, host: &Host) {
         if xs.iter().any(|x| x.is_nan()) {
             return Err(bad("xs holds NaN"));
         }
-        h.charge(m.rows())?;
+        h.produce(m.rows())?;
         let mut members: Vec<Vec<f64>> = vec![Vec::new(); m.cols()];
         for (row, &x) in m.iter_rows().zip(&xs) {
             members[argmax(row)].push(x);
@@ -251,7 +251,7 @@ pub(crate) fn register(engine: &mut Engine, host: &Host) {
     def1(engine, host, "sum", |_, xs| Ok(Dynamic::from_float(floats(xs, "xs")?.iter().sum())));
     def1(engine, host, "to_matrix", |h, m| {
         let m = matrix(m, "m")?;
-        h.charge(m.data().len())?;
+        h.produce(m.data().len())?;
         Ok(Dynamic::from(m))
     });
 }
@@ -267,9 +267,16 @@ fn register_matrix(engine: &mut Engine, host: &Host) {
         let i = m.resolve_index(i).map_err(|e| HostError::BadArgument(e).into_eval(ctx.call_position()))?;
         Ok::<_, Box<EvalAltResult>>(m.row_array(i))
     });
-    engine.register_indexer_set(|ctx: NativeCallContext, m: &mut Matrix, i: INT, row: Array| {
+    let h = host.clone();
+    engine.register_indexer_set(move |ctx: NativeCallContext, m: &mut Matrix, i: INT, row: Array| {
         let fail = |e: Invalid| HostError::BadArgument(e).into_eval(ctx.call_position());
         let i = m.resolve_index(i).map_err(fail)?;
+        // Writing a row of a matrix another value shares (`ctx.teacher`) copies all of it first.
+        if m.is_shared() {
+            h.at(ctx.call_position());
+            let len = m.data().len();
+            h.charge(len).and_then(|()| h.allocate(4 * len)).map_err(|e| e.into_eval(ctx.call_position()))?;
+        }
         let values = crate::matrix::numbers(&row, "the new row").map_err(fail)?;
         if values.len() != m.cols() {
             return Err(fail(format!(
@@ -309,7 +316,11 @@ fn register_matrix(engine: &mut Engine, host: &Host) {
     let h = host.clone();
     engine.register_fn("to_array", move |ctx: NativeCallContext, m: &mut Matrix| {
         count();
-        h.charge(m.data().len() + m.rows()).map_err(|e| e.into_eval(ctx.call_position()))?;
+        h.at(ctx.call_position());
+        h.charge(m.data().len())
+            .and_then(|()| h.produce(m.data().len() + m.rows()))
+            .and_then(|()| h.check_deadline())
+            .map_err(|e| e.into_eval(ctx.call_position()))?;
         Ok::<_, Box<EvalAltResult>>(m.to_array())
     });
 }
@@ -324,7 +335,11 @@ fn def1(engine: &mut Engine, host: &Host, name: &'static str, f: Fn1) {
     let (host, id) = (host.clone(), AccessId::function(name));
     engine.register_fn(name, move |ctx: NativeCallContext, a: Dynamic| {
         host.count(id);
-        f(&host, &a).map_err(|e| named(e, name).into_eval(ctx.call_position()))
+        host.at(ctx.call_position());
+        host.charge(input_size(&a))
+            .and_then(|()| f(&host, &a))
+            .and_then(|value| host.check_deadline().map(|()| value))
+            .map_err(|e| named(e, name).into_eval(ctx.call_position()))
     });
 }
 
@@ -332,7 +347,11 @@ fn def2(engine: &mut Engine, host: &Host, name: &'static str, f: Fn2) {
     let (host, id) = (host.clone(), AccessId::function(name));
     engine.register_fn(name, move |ctx: NativeCallContext, a: Dynamic, b: Dynamic| {
         host.count(id);
-        f(&host, &a, &b).map_err(|e| named(e, name).into_eval(ctx.call_position()))
+        host.at(ctx.call_position());
+        host.charge(input_size(&a) + input_size(&b))
+            .and_then(|()| f(&host, &a, &b))
+            .and_then(|value| host.check_deadline().map(|()| value))
+            .map_err(|e| named(e, name).into_eval(ctx.call_position()))
     });
 }
 
@@ -340,8 +359,28 @@ fn def3(engine: &mut Engine, host: &Host, name: &'static str, f: Fn3) {
     let (host, id) = (host.clone(), AccessId::function(name));
     engine.register_fn(name, move |ctx: NativeCallContext, a: Dynamic, b: Dynamic, c: Dynamic| {
         host.count(id);
-        f(&host, &a, &b, &c).map_err(|e| named(e, name).into_eval(ctx.call_position()))
+        host.at(ctx.call_position());
+        host.charge(input_size(&a) + input_size(&b) + input_size(&c))
+            .and_then(|()| f(&host, &a, &b, &c))
+            .and_then(|value| host.check_deadline().map(|()| value))
+            .map_err(|e| named(e, name).into_eval(ctx.call_position()))
     });
+}
+
+/// The values a host function reads from an argument: a matrix's entries, an array's elements
+/// and its rows' (an array of rows is read whole), or 1. Charged before the call, so that a loop
+/// over an expensive function pays for what each call scans, not one operation.
+fn input_size(value: &Dynamic) -> usize {
+    if let Some(m) = value.read_lock::<Matrix>() {
+        return m.data().len();
+    }
+    match value.read_lock::<Array>() {
+        Some(array) => {
+            array.len()
+                + array.iter().filter_map(|row| row.read_lock::<Array>().map(|r| r.len())).sum::<usize>()
+        }
+        None => 1,
+    }
 }
 
 /// Prefixes a bad-argument message with the function's name.
@@ -379,7 +418,7 @@ fn per_row(host: &HostState, m: &Dynamic, what: &str, f: impl Fn(&[f64]) -> Dyna
     match shape(m, what)? {
         Shape::Row(row) => Ok(f(&row)),
         Shape::Matrix(m) => {
-            host.charge(m.rows())?;
+            host.produce(m.rows())?;
             let mut buffer = vec![0.0; m.cols()];
             let out: Array = m
                 .iter_rows()
@@ -404,7 +443,7 @@ fn mix(host: &HostState, a: &Dynamic, b: &Dynamic, c: &Dynamic) -> Result<Dynami
             }
             let c = number(c).ok_or_else(|| bad("c must be a number when mixing two rows"))?;
             check_weight(c)?;
-            host.charge(a.len())?;
+            host.produce(a.len())?;
             Ok(Dynamic::from_array(float_array(a.iter().zip(&b).map(|(x, y)| (1.0 - c) * x + c * y))))
         }
         (Shape::Matrix(a), Shape::Matrix(b)) => {
@@ -413,7 +452,7 @@ fn mix(host: &HostState, a: &Dynamic, b: &Dynamic, c: &Dynamic) -> Result<Dynami
             if !c.all(|c| (0.0..=1.0).contains(&c)) {
                 return Err(bad("c must be in 0..=1"));
             }
-            host.charge(a.data().len())?;
+            host.produce(a.data().len())?;
             let k = a.cols().max(1);
             let out = a.data().iter().zip(b.data()).enumerate().map(|(index, (&x, &y))| {
                 let c = c.get(index / k);
@@ -451,7 +490,7 @@ fn harden_balanced(host: &HostState, m: &Dynamic, balance: &Dynamic) -> Result<D
         return Err(bad("m is too large"));
     }
     // A pair's sort key sorts by decreasing value, then by position; all keys are distinct.
-    host.charge(2 * n * k)?;
+    host.produce(2 * n * k)?;
     let mut keys: Vec<u64> = m
         .data()
         .iter()
@@ -528,7 +567,7 @@ fn top_k_per_class(host: &HostState, scores: &Dynamic, m: &Dynamic, keep: &Dynam
         (_, Ok(fraction)) if (0.0..=1.0).contains(&fraction) => Keep::Fraction(fraction),
         _ => return Err(bad("k_per_class must be a count >= 0 or a fraction in 0..=1")),
     };
-    host.charge(m.rows())?;
+    host.produce(m.rows())?;
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); m.cols()];
     for (i, row) in m.iter_rows().enumerate() {
         members[argmax(row)].push(i);
@@ -556,7 +595,7 @@ enum Keep {
 fn compare(host: &HostState, xs: &Dynamic, t: &Dynamic, holds: fn(f64, f64) -> bool) -> Result<Dynamic> {
     let xs = floats(xs, "xs")?;
     let t = PerRow::of(t, xs.len(), "t").map_err(HostError::BadArgument)?;
-    host.charge(xs.len())?;
+    host.produce(xs.len())?;
     Ok(Dynamic::from_array(float_array(
         xs.iter().enumerate().map(|(i, &x)| if holds(x, t.get(i)) { 1.0 } else { 0.0 }),
     )))

@@ -9,13 +9,34 @@ use aar_domain::{
     AccessLog, EntryPoint, EpochContext, EpochTargets, Incident, Limit, MethodError, MethodErrorKind,
     SourcePosition, StudentConfig, StudentMethod, TaskInfo,
 };
-use rhai::{AST, Dynamic, Engine, EvalAltResult, ParseError, ParseErrorType, Position, Scope};
+use rhai::{
+    AST, Dynamic, Engine, EvalAltResult, NativeCallContext, ParseError, ParseErrorType, Position, Scope,
+};
 
+use crate::audit::{bounded, describe};
 use crate::context::{EpochView, TaskView};
 use crate::limits::{Clock, SandboxLimits};
 use crate::matrix::Matrix;
 use crate::output::{Refused, read_config, read_targets};
-use crate::state::{FUNCTIONS, HostError, HostState, Phase};
+use crate::state::{AUDIT_EVERY_MAX, FUNCTIONS, HostError, HostState, Phase};
+
+/// Bytes kept of an error message, and of a name inside an error kind (a forbidden property, an
+/// output key): a script controls both, and every failed run stores them several times.
+const MAX_MESSAGE_BYTES: usize = 4096;
+const MAX_NAME_BYTES: usize = 256;
+
+/// The deepest a value can nest while the script runs: an audit refuses anything deeper than
+/// `max_value_depth` (at most [`SandboxLimits::MAX_VALUE_DEPTH`]), audits come at most
+/// [`AUDIT_EVERY_MAX`] operations apart, one level costs at least one operation, and one
+/// expression or chain of script calls without a variable read adds at most `64 x 64` levels.
+pub(crate) const MAX_REACHABLE_DEPTH: usize =
+    SandboxLimits::MAX_VALUE_DEPTH + AUDIT_EVERY_MAX as usize + 64 * 64;
+
+/// The stack of the thread a script runs on: room for Rhai's recursion over a value
+/// [`MAX_REACHABLE_DEPTH`] deep (cloning, dropping, measuring, comparing or printing it), at
+/// 24 KiB a level, many times what a level takes; a test builds such a value and runs all of
+/// these on it. About 500 MiB of address space, committed only as a script touches it.
+const SCRIPT_STACK: usize = MAX_REACHABLE_DEPTH * 24 * 1024;
 
 /// The file name errors report when the caller does not give one.
 pub const DEFAULT_FILE: &str = "method.rhai";
@@ -24,6 +45,9 @@ pub const DEFAULT_FILE: &str = "method.rhai";
 /// `import`/`export` would reach modules (and the module resolver reads files); without `try`,
 /// every refused access stops the method, so probing cannot be caught and retried.
 const DISABLED: [&str; 4] = ["eval", "import", "export", "try"];
+
+/// Functions of Rhai's standard library a method may not call (see `base_engine`).
+pub(crate) const REMOVED: [&str; 1] = ["sleep"];
 
 /// What [`check_method`] learns from a source.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +94,10 @@ pub struct RhaiMethod {
     host: Arc<HostState>,
     limits: SandboxLimits,
     info: MethodInfo,
+    /// The source, to name a definition's line where Rhai gives no position.
+    source: String,
+    /// The memory budget of the current task (`limits.memory_bytes_for`).
+    memory_bytes: usize,
     /// Time spent inside the method so far (against `limits.run_time`).
     spent: Duration,
     log: AccessLog,
@@ -87,16 +115,25 @@ impl RhaiMethod {
         limits: SandboxLimits,
         env: MethodEnv,
     ) -> Result<RhaiMethod, MethodError> {
-        let host = Arc::new(HostState::new(
-            env.clock,
-            limits.max_host_elements,
-            limits.max_output_lines,
-            limits.max_output_line_bytes,
-        ));
+        let host = Arc::new(HostState::new(env.clock, &limits));
         let mut engine = base_engine(&limits);
         let progress = host.clone();
-        // Reading the clock costs about as much as an operation: look every 1024.
-        engine.on_progress(move |ops| (ops % 1024 == 0 && progress.past_deadline()).then_some(Dynamic::UNIT));
+        // Stops a call that broke its operation or time limit and read no variable since.
+        engine.on_progress(move |ops| progress.tick(ops).then_some(Dynamic::UNIT));
+        // The variable resolver sees the whole scope: when an audit is due, the values alive are
+        // measured there (crate::audit). It never resolves anything itself.
+        let auditor = host.clone();
+        #[allow(deprecated)] // Rhai marks `on_var` volatile, not deprecated.
+        engine.on_var(move |_, _, context| {
+            if auditor.audit_due() {
+                if let Some(stop) = auditor.stopped() {
+                    return Err(stop.into_eval(Position::NONE));
+                }
+                let values = context.scope().iter_raw().map(|(_, _, value)| value);
+                auditor.audit(values).map_err(|e| e.into_eval(Position::NONE))?;
+            }
+            Ok(None)
+        });
         let printer = host.clone();
         engine.on_print(move |text| printer.print(text, false));
         let debugger = host.clone();
@@ -110,8 +147,10 @@ impl RhaiMethod {
             engine,
             ast: AST::empty(),
             host,
-            limits,
+            limits: limits.clone(),
             info: MethodInfo { has_configure: false, needs_student: false, functions: Vec::new() },
+            source: source.to_string(),
+            memory_bytes: limits.max_memory_bytes,
             spent: Duration::ZERO,
             log: AccessLog::default(),
         };
@@ -133,8 +172,20 @@ impl RhaiMethod {
         &self.log
     }
 
-    /// Runs `function(arg)` under the call's deadline and budgets; errors come back recorded.
-    fn call(&mut self, phase: Phase, function: &str, arg: Dynamic) -> Result<Dynamic, MethodError> {
+    /// Runs `function(arg)` under the call's deadline and budgets, and reads what it returned
+    /// with `read`; errors come back recorded.
+    ///
+    /// The script runs on a thread of its own with a [`SCRIPT_STACK`] stack, and everything that
+    /// touches its values (reading the result, describing an error, dropping them) happens there
+    /// too: Rhai clones, drops and measures values recursively, and a value can nest up to
+    /// [`MAX_REACHABLE_DEPTH`] levels before an audit stops it.
+    fn call<T: Send>(
+        &mut self,
+        phase: Phase,
+        function: &str,
+        arg: Dynamic,
+        read: impl FnOnce(Dynamic) -> Result<T, Refused> + Send,
+    ) -> Result<T, MethodError> {
         let clock = self.host.clock().clone();
         let started = clock.now();
         let left = self.limits.run_time.saturating_sub(self.spent);
@@ -143,29 +194,53 @@ impl RhaiMethod {
             return Err(self.record(phase, limit(Limit::RunTime), message, None));
         }
         let deadline = if left < self.limits.call_time { Limit::RunTime } else { Limit::CallTime };
-        self.host.begin(phase, started + left.min(self.limits.call_time));
-        let (engine, ast) = (&self.engine, &self.ast);
-        // Rhai and the host functions should never panic; if one does, the method fails
-        // instead of the engine's thread.
-        let result = panic::catch_unwind(AssertUnwindSafe(|| {
-            engine.call_fn::<Dynamic>(&mut Scope::new(), ast, function, (arg,))
-        }));
+        self.host.begin(phase, started + left.min(self.limits.call_time), self.memory_bytes as u64);
+        let this = &*self;
+        let run = move || -> Result<T, Failure> {
+            // Rhai and the host functions should never panic; if one does, the method fails
+            // instead of the engine's thread.
+            let result = panic::catch_unwind(AssertUnwindSafe(|| {
+                this.engine.call_fn::<Dynamic>(&mut Scope::new(), &this.ast, function, (arg,))
+            }));
+            match result {
+                Ok(Ok(value)) => {
+                    // The value is the method's: as deep and as large as its variables may be.
+                    if let Err(e) = this.host.audit_value(&value) {
+                        return Err(this.classify(*e.into_eval(Position::NONE), deadline));
+                    }
+                    read(value).map_err(|(kind, message)| Failure { kind, message, position: None })
+                }
+                Ok(Err(error)) => {
+                    let mut failure = this.classify(*error, deadline);
+                    // Rhai gives no position for a limit hit in an empty loop body: name the
+                    // entry point's definition.
+                    failure.position = failure.position.or_else(|| this.definition(function));
+                    Err(failure)
+                }
+                Err(panic) => {
+                    let what = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    let message = format!("the sandbox failed: {what}");
+                    Err(Failure { kind: MethodErrorKind::Runtime, message, position: None })
+                }
+            }
+        };
+        let outcome = std::thread::scope(|scope| {
+            let thread = std::thread::Builder::new().name("method".into()).stack_size(SCRIPT_STACK);
+            match thread.spawn_scoped(scope, run) {
+                Ok(handle) => handle.join().map_err(|_| "the method's thread panicked".to_string()),
+                Err(e) => Err(format!("the method's thread could not start: {e}")),
+            }
+        });
         self.spent += clock.now().saturating_sub(started);
         self.collect_log();
-        match result {
+        match outcome {
             Ok(Ok(value)) => Ok(value),
-            Ok(Err(error)) => {
-                let failure = self.classify(*error, deadline);
-                Err(self.record(phase, failure.kind, failure.message, failure.position))
-            }
-            Err(panic) => {
-                let what = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                Err(self.record(phase, MethodErrorKind::Runtime, format!("the sandbox failed: {what}"), None))
-            }
+            Ok(Err(failure)) => Err(self.record(phase, failure.kind, failure.message, failure.position)),
+            Err(message) => Err(self.record(phase, MethodErrorKind::Runtime, message, None)),
         }
     }
 
@@ -179,7 +254,8 @@ impl RhaiMethod {
         self.log.output_dropped = dropped;
     }
 
-    /// Logs a failure as an incident and returns it as this method's error.
+    /// Logs a failure as an incident and returns it as this method's error. Texts that can
+    /// carry script data (the message, a forbidden name, an output key) are cut to a few KiB.
     fn record(
         &mut self,
         phase: Phase,
@@ -187,6 +263,19 @@ impl RhaiMethod {
         message: String,
         position: Option<SourcePosition>,
     ) -> MethodError {
+        let message = bounded(&message, MAX_MESSAGE_BYTES);
+        let kind = match kind {
+            MethodErrorKind::Forbidden { what } => {
+                MethodErrorKind::Forbidden { what: bounded(&what, MAX_NAME_BYTES) }
+            }
+            MethodErrorKind::BadOutput { what } => {
+                MethodErrorKind::BadOutput { what: bounded(&what, MAX_NAME_BYTES) }
+            }
+            MethodErrorKind::LimitExceeded { which: Limit::Config { key } } => {
+                limit(Limit::Config { key: bounded(&key, MAX_NAME_BYTES) })
+            }
+            other => other,
+        };
         if self.log.incidents.len() < AccessLog::MAX_INCIDENTS {
             self.log.incidents.push(Incident {
                 entry: phase.entry,
@@ -229,12 +318,31 @@ impl RhaiMethod {
                     HostError::BadArgument(message) => (MethodErrorKind::Runtime, message),
                     HostError::Forbidden { what, message } => (MethodErrorKind::Forbidden { what }, message),
                     HostError::Limit(which, message) => (limit(which), message),
+                    HostError::Deadline if deadline == Limit::RunTime => (
+                        limit(Limit::RunTime),
+                        format!(
+                            "the method used up its {:?} of run time (all calls together)",
+                            limits.run_time
+                        ),
+                    ),
+                    HostError::Deadline => (
+                        limit(deadline.clone()),
+                        format!("the call ran past its {:?} wall-clock limit", limits.call_time),
+                    ),
                 }
             }
-            EvalAltResult::ErrorRuntime(thrown, _) => (
-                MethodErrorKind::Runtime,
-                format!("the method threw: {}", truncate(&thrown.to_string(), 500)),
-            ),
+            EvalAltResult::ErrorRuntime(thrown, _) => {
+                (MethodErrorKind::Runtime, format!("the method threw: {}", describe(&thrown, 500)))
+            }
+            // The progress callback stops a loop that reads no variable after it broke a limit.
+            EvalAltResult::ErrorTerminated(..)
+                if matches!(self.host.stopped(), Some(HostError::Limit(Limit::Operations, _))) =>
+            {
+                (
+                    limit(Limit::Operations),
+                    format!("more than {} operations in one call", limits.max_operations),
+                )
+            }
             EvalAltResult::ErrorTerminated(..) if deadline == Limit::RunTime => (
                 limit(Limit::RunTime),
                 format!("the method used up its {:?} of run time (all calls together)", limits.run_time),
@@ -294,7 +402,19 @@ impl RhaiMethod {
             Some(function) => format!("{message} (in fn {function})"),
             None => message,
         };
-        Failure { kind, message, position: source_position(position) }
+        // Some of Rhai's limit errors carry no position: name the last host call's instead.
+        let position = source_position(position)
+            .or_else(|| self.host.last_position().map(|(line, column)| SourcePosition { line, column }));
+        Failure { kind, message, position }
+    }
+
+    /// Where `fn name(` is defined in the source (its first definition).
+    fn definition(&self, name: &str) -> Option<SourcePosition> {
+        let needle = format!("fn {name}(");
+        self.source.lines().enumerate().find_map(|(i, line)| {
+            let column = line.find(&needle)?;
+            Some(SourcePosition { line: i as u32 + 1, column: column as u32 + 1 })
+        })
     }
 
     fn is_known_function(&self, name: &str) -> bool {
@@ -332,14 +452,6 @@ const STANDARD: [&str; 24] = [
     "floor",
     "round",
 ];
-
-fn truncate(text: &str, max: usize) -> &str {
-    let mut end = text.len().min(max);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
-}
 
 struct Failure {
     kind: MethodErrorKind,
@@ -379,9 +491,8 @@ impl StudentMethod for RhaiMethod {
             num_classes: task.num_classes,
             num_examples: task.num_examples,
         };
-        let value = self.call(phase, "configure", Dynamic::from(view))?;
-        read_config(value, &self.limits.config)
-            .map_err(|(kind, message)| self.record(phase, kind, message, None))
+        let bounds = self.limits.config.clone();
+        self.call(phase, "configure", Dynamic::from(view), move |value| read_config(value, &bounds))
     }
 
     fn targets(&mut self, ctx: &EpochContext<'_>) -> Result<EpochTargets, MethodError> {
@@ -410,8 +521,9 @@ impl StudentMethod for RhaiMethod {
             student,
         };
         self.engine.set_max_array_size(self.limits.array_elements_for(n, k));
-        let value = self.call(phase, "targets", Dynamic::from(view.clone()))?;
-        read_targets(value, &view).map_err(|(kind, message)| self.record(phase, kind, message, None))
+        self.memory_bytes = self.limits.memory_bytes_for(n, k);
+        let arg = Dynamic::from(view.clone());
+        self.call(phase, "targets", arg, move |value| read_targets(value, &view))
     }
 }
 
@@ -426,13 +538,26 @@ fn base_engine(limits: &SandboxLimits) -> Engine {
     engine.set_max_modules(0);
     // An undefined variable is a compile error, not a runtime surprise.
     engine.set_strict_variables(true);
-    engine.set_max_operations(limits.max_operations);
+    // The sandbox counts operations itself (HostState::tick), to stop at a variable read that
+    // has a position; Rhai's own count is the backstop.
+    engine.set_max_operations(limits.max_operations.saturating_add(2 * crate::state::STOP_GRACE));
     engine.set_max_call_levels(limits.max_call_depth);
     engine.set_max_expr_depths(limits.max_expr_depth, limits.max_function_expr_depth);
     engine.set_max_string_size(limits.max_string_bytes);
     engine.set_max_array_size(limits.max_array_elements);
     engine.set_max_map_size(limits.max_map_entries);
     engine.set_max_variables(limits.max_variables);
+    // Rhai's standard library has one function that blocks: `sleep`, which no deadline can
+    // interrupt (the progress callback runs between operations, and a sleep is one). Functions
+    // registered on the engine are found before the standard library's, so these refuse it.
+    for name in REMOVED {
+        let refuse = move |ctx: NativeCallContext| -> Result<(), Box<EvalAltResult>> {
+            let message = format!("`{name}` is not available to methods");
+            Err(HostError::Forbidden { what: format!("{name}()"), message }.into_eval(ctx.call_position()))
+        };
+        engine.register_fn(name, move |ctx: NativeCallContext, _: rhai::INT| refuse(ctx));
+        engine.register_fn(name, move |ctx: NativeCallContext, _: rhai::FLOAT| refuse(ctx));
+    }
     // Until a method is configured, printing goes nowhere (never to the terminal).
     engine.on_print(|_| {});
     engine.on_debug(|_, _, _| {});
@@ -484,5 +609,33 @@ fn parse_error(error: ParseError) -> MethodError {
     MethodError {
         position: source_position(position),
         ..MethodError::new(EntryPoint::Compile, kind, message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The script thread's stack holds Rhai's recursion over the deepest value a script can
+    /// build before an audit stops it: cloning, measuring, comparing, printing and dropping it,
+    /// on an engine with no audit at all. Were the stack too small, this test process would
+    /// abort.
+    #[test]
+    fn the_script_stack_holds_the_deepest_reachable_value() {
+        let run = || {
+            let mut engine = base_engine(&SandboxLimits::default());
+            engine.set_max_array_size(0);
+            let mut deep = Dynamic::from_array(rhai::Array::new());
+            for _ in 0..MAX_REACHABLE_DEPTH {
+                deep = Dynamic::from_array(vec![deep]);
+            }
+            let source =
+                "fn f(a) { let b = a; let c = [b]; let s = `${a}`; debug(b); [a == b, s.len() > 0, c != b] }";
+            let ast = engine.compile(source).unwrap();
+            let result = engine.call_fn::<Dynamic>(&mut Scope::new(), &ast, "f", (deep,)).unwrap();
+            result.to_string()
+        };
+        let thread = std::thread::Builder::new().stack_size(SCRIPT_STACK).spawn(run).unwrap();
+        assert_eq!(thread.join().unwrap(), "[true, true, true]");
     }
 }

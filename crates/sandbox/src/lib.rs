@@ -20,10 +20,16 @@
 //!   disabled, so a refused access cannot be caught to probe on. Every property read and host
 //!   call is counted, and every refusal or failure kept with its line and column, in the
 //!   [`AccessLog`](aar_domain::AccessLog).
-//! - **Bounded.** Operations, call depth, expression depth, string, array and map sizes, host
-//!   work and wall-clock time (per call and per run, on a [`Clock`] passed in) are capped
-//!   ([`SandboxLimits`]); `configure` may only ask for training settings within
-//!   [`ConfigBounds`]. Breaking a limit stops the method with one error naming it.
+//! - **Bounded.** Operations, call depth, expression depth, string, array and map sizes, how
+//!   deep values nest, the bytes of all values alive, host work (every value a host function
+//!   reads or produces, matrix copies included) and wall-clock time (per call and per run, on a
+//!   [`Clock`] passed in) are capped ([`SandboxLimits`]); `configure` may only ask for training
+//!   settings within [`ConfigBounds`]. Breaking a limit stops the method with one error naming
+//!   it and, where Rhai or the sandbox saw one, its line and column; error texts are cut to a few
+//!   KiB. Rhai's `sleep`, the one standard function that blocks, is removed.
+//! - **The process survives.** A script runs on its own thread with a large stack, and its
+//!   values are audited (depth and bytes) every few thousand operations, so that Rhai's
+//!   recursive clone, drop and size checks never meet a value deeper than the stack holds.
 //! - **Output is checked before it reaches burn.** Targets must be `n x k`, finite,
 //!   non-negative, rows summing to 1; weights finite, non-negative and not all zero.
 //! - **Deterministic.** The same method bytes and inputs give bit-identical targets: there is
@@ -33,17 +39,18 @@
 //!
 //! - A method that ignores the teacher (predicts the majority class, or elicits labels from the
 //!   student alone) is legal here; the teacher-noise ablation is what exposes it.
-//! - Memory is bounded per value (Rhai's size limits) and per call's host work, not as a total.
-//!   Rhai checks a map's size when a method is called on it, not when an entry is added by
-//!   `m[key] = value`, so a loop adding large values under new keys can allocate (operations /
-//!   ~5) x (largest value) before a deadline stops it. A hard cap needs the method in a child
-//!   process under a memory rlimit.
+//! - Memory is audited, not capped at every allocation: the values alive are counted every 256 to
+//!   16,384 operations (and at once when host functions allocate past the budget), so between
+//!   two audits a method can allocate what those operations build within the per-value limits
+//!   (for strings of 1 MiB, some 16 MiB per 256 operations). docs/method-api.md states the
+//!   bounds. A hard cap needs the method in a child process under a memory rlimit.
 //!
 //! Rhai's size limits have a cost: growing an array element by element re-measures it each time,
 //! so per-row loops that `push` are O(n²). The host functions in the method API are vectorised so
 //! that methods need no such loops (docs/method-api.md).
 
 mod api;
+mod audit;
 mod context;
 mod host;
 mod limits;

@@ -26,6 +26,14 @@ pub struct SandboxLimits {
     pub max_map_entries: usize,
     /// Variables alive at once.
     pub max_variables: usize,
+    /// How deep arrays, maps and curried function pointers may nest inside each other
+    /// (`[[1]]` is 2). Rhai clones, drops and measures values recursively; this keeps that
+    /// recursion shallow.
+    pub max_value_depth: usize,
+    /// Bytes the method's values may take in one call, all together (strings, arrays, maps and
+    /// matrices, counted as [`crate`]'s docs say). Raised to fit the task when needed: a method
+    /// may always hold several copies of an `n x k` matrix as arrays of rows.
+    pub max_memory_bytes: usize,
     /// Values (matrix entries, array elements) host functions may produce in one call: bounds
     /// the memory and time a method can spend through them, which the operation count (one per
     /// call) does not see.
@@ -52,6 +60,8 @@ impl Default for SandboxLimits {
             max_array_elements: 4_000_000,
             max_map_entries: 10_000,
             max_variables: 10_000,
+            max_value_depth: 32,
+            max_memory_bytes: 512 << 20,
             max_host_elements: 1 << 28,
             call_time: Duration::from_secs(10),
             run_time: Duration::from_secs(600),
@@ -63,9 +73,18 @@ impl Default for SandboxLimits {
 }
 
 impl SandboxLimits {
+    /// The most `max_value_depth` can be: the script thread's stack is sized for it.
+    pub const MAX_VALUE_DEPTH: usize = 1024;
+
     /// The array cap for a task of `n x k`: at least four matrices' worth of rows.
     pub(crate) fn array_elements_for(&self, n: usize, k: usize) -> usize {
         self.max_array_elements.max(n.saturating_mul(k + 1).saturating_mul(4))
+    }
+
+    /// The memory budget for a task of `n x k`: at least eight copies of the matrix held as
+    /// arrays of rows (16 bytes a number, 64 a row).
+    pub(crate) fn memory_bytes_for(&self, n: usize, k: usize) -> usize {
+        self.max_memory_bytes.max(n.saturating_mul(k.saturating_mul(16).saturating_add(64)).saturating_mul(8))
     }
 }
 

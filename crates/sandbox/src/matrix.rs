@@ -75,6 +75,11 @@ impl Matrix {
         }
     }
 
+    /// Whether other values hold the same data: writing to this one then copies it.
+    pub(crate) fn is_shared(&self) -> bool {
+        Arc::strong_count(&self.data) > 1
+    }
+
     /// Replaces row `i` (copy-on-write: other holders of the data keep theirs).
     pub(crate) fn set_row(&mut self, i: usize, values: &[f32]) {
         let cols = self.cols;

@@ -6,12 +6,31 @@
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use aar_domain::{EntryPoint, Limit, OutputLine};
-use rhai::Position;
+use rhai::{Dynamic, Position};
 
+use crate::audit::{Over, measure};
 use crate::limits::Clock;
+
+/// Operations between two audits of the values alive ([`crate::audit`]), at least and at most.
+/// Between the two, an audit waits for as many operations as half the values it visited last
+/// time, so that auditing costs at most about two value visits per operation. The most is what
+/// bounds how deep a value can nest before an audit sees it (a level costs at least one
+/// operation), and so the stack the script thread needs ([`crate::host`]).
+pub(crate) const AUDIT_EVERY_MIN: u64 = 256;
+pub(crate) const AUDIT_EVERY_MAX: u64 = 16_384;
+
+const STOP_OPERATIONS: u8 = 1;
+const STOP_DEADLINE: u8 = 2;
+/// Operations a call may run past a broken operation or time limit while the sandbox waits
+/// for a variable read to raise it at.
+pub(crate) const STOP_GRACE: u64 = 1024;
+
+/// Host work (values read or produced) after which the clock is read again, before and after a
+/// host call: reading it costs about as much as 100 values of work.
+const CLOCK_EVERY_WORK: u64 = 1 << 16;
 
 /// Everything a method can read or call, in the order counters are kept. Properties are named
 /// `ctx.x` / `task.x`; host functions by their name.
@@ -81,11 +100,15 @@ pub(crate) enum HostError {
     Forbidden { what: String, message: String },
     /// A budget ran out.
     Limit(Limit, String),
+    /// The call's deadline passed (reported as the call-time or run-time limit, as Rhai's own
+    /// termination is). Raised as a runtime error, not Rhai's termination, because Rhai drops
+    /// the position of its own limit errors on their way out of a script function.
+    Deadline,
 }
 
 impl HostError {
     pub(crate) fn into_eval(self, position: Position) -> Box<rhai::EvalAltResult> {
-        Box::new(rhai::EvalAltResult::ErrorRuntime(rhai::Dynamic::from(self), position))
+        Box::new(rhai::EvalAltResult::ErrorRuntime(Dynamic::from(self), position))
     }
 }
 
@@ -109,9 +132,30 @@ struct Output {
 #[derive(Debug)]
 pub(crate) struct HostState {
     counters: Vec<AtomicU64>,
-    /// Elements host functions produced in this call, and the cap.
+    /// Values host functions read and produced in this call, and the cap.
     work: AtomicU64,
     max_work: u64,
+    /// `work` when the clock was last read.
+    work_at_clock: AtomicU64,
+    /// The operation count, as the progress callback last saw it, and when the next audit is due.
+    ops: AtomicU64,
+    next_audit: AtomicU64,
+    audit_due: AtomicBool,
+    /// Why the call must stop (0: it need not; `STOP_*`), and at which operation that was seen.
+    /// The next variable read raises it, so that the error has that read's position (Rhai
+    /// gives none for a limit hit in a loop); a loop that reads no variable is stopped by the
+    /// progress callback [`STOP_GRACE`] operations later.
+    stop: std::sync::atomic::AtomicU8,
+    stop_at: AtomicU64,
+    max_ops: u64,
+    /// Bytes alive at the last audit, bytes host functions allocated since, and the budget.
+    live_bytes: AtomicU64,
+    allocated: AtomicU64,
+    max_bytes: AtomicU64,
+    max_depth: usize,
+    /// The source position of the last host call (line << 32 | column), for errors Rhai reports
+    /// without one.
+    last_position: AtomicU64,
     /// Clock reading (ns) after which the call is stopped.
     deadline_ns: AtomicU64,
     clock: Clock,
@@ -121,17 +165,24 @@ pub(crate) struct HostState {
 }
 
 impl HostState {
-    pub(crate) fn new(
-        clock: Clock,
-        max_work: u64,
-        max_output_lines: usize,
-        max_output_line_bytes: usize,
-    ) -> Self {
+    pub(crate) fn new(clock: Clock, limits: &crate::SandboxLimits) -> Self {
         let n = CTX_PROPERTIES.len() + TASK_PROPERTIES.len() + FUNCTIONS.len();
         HostState {
             counters: (0..n).map(|_| AtomicU64::new(0)).collect(),
             work: AtomicU64::new(0),
-            max_work,
+            max_work: limits.max_host_elements,
+            work_at_clock: AtomicU64::new(0),
+            ops: AtomicU64::new(0),
+            next_audit: AtomicU64::new(AUDIT_EVERY_MIN),
+            audit_due: AtomicBool::new(false),
+            stop: std::sync::atomic::AtomicU8::new(0),
+            stop_at: AtomicU64::new(0),
+            max_ops: limits.max_operations,
+            live_bytes: AtomicU64::new(0),
+            allocated: AtomicU64::new(0),
+            max_bytes: AtomicU64::new(limits.max_memory_bytes as u64),
+            max_depth: limits.max_value_depth.min(crate::SandboxLimits::MAX_VALUE_DEPTH),
+            last_position: AtomicU64::new(0),
             deadline_ns: AtomicU64::new(u64::MAX),
             clock,
             output: Mutex::new(Output {
@@ -140,8 +191,8 @@ impl HostState {
                 kept: 0,
                 dropped: 0,
             }),
-            max_output_lines,
-            max_output_line_bytes,
+            max_output_lines: limits.max_output_lines,
+            max_output_line_bytes: limits.max_output_line_bytes,
         }
     }
 
@@ -153,21 +204,158 @@ impl HostState {
         self.counters[id.0].fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Charges `elements` of host work to the current call.
+    /// Charges `elements` of host work (values read or produced) to the current call, before
+    /// the work is done; when enough work has been done since the clock was last read, reads it,
+    /// so that a host call never starts past the deadline.
     pub(crate) fn charge(&self, elements: usize) -> Result<(), HostError> {
         let used = self.work.fetch_add(elements as u64, Ordering::Relaxed) + elements as u64;
         if used > self.max_work {
             return Err(HostError::Limit(
                 Limit::HostWork,
-                format!("host functions produced more than {} values in one call", self.max_work),
+                format!("host functions read or produced more than {} values in one call", self.max_work),
             ));
+        }
+        self.check_deadline()
+    }
+
+    /// Charges `elements` values a host function produces: as work, and as memory (16 bytes
+    /// each, what a script array's element takes; a matrix's take 4, so this never counts low).
+    pub(crate) fn produce(&self, elements: usize) -> Result<(), HostError> {
+        self.charge(elements)?;
+        self.allocate(elements.saturating_mul(16))
+    }
+
+    /// Reads the clock when host work was done since it was last read: after every host call,
+    /// so that a loop of expensive calls is stopped within one call of its deadline.
+    pub(crate) fn check_deadline(&self) -> Result<(), HostError> {
+        let work = self.work.load(Ordering::Relaxed);
+        if work.saturating_sub(self.work_at_clock.load(Ordering::Relaxed)) < CLOCK_EVERY_WORK {
+            return Ok(());
+        }
+        self.work_at_clock.store(work, Ordering::Relaxed);
+        if self.past_deadline() { Err(HostError::Deadline) } else { Ok(()) }
+    }
+
+    /// Charges `bytes` a host function is about to allocate (its result, a copy of a matrix) to
+    /// the memory budget. What was alive at the last audit may have been freed since, so only an
+    /// allocation that alone breaks the budget is refused here; any other that takes the count
+    /// past the budget makes the next variable read audit.
+    pub(crate) fn allocate(&self, bytes: usize) -> Result<(), HostError> {
+        let bytes = bytes as u64;
+        let max = self.max_bytes.load(Ordering::Relaxed);
+        if bytes > max {
+            return Err(memory_error(bytes, max, Limit::HostWork));
+        }
+        let since = self.allocated.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        if self.live_bytes.load(Ordering::Relaxed) + since > max {
+            self.audit_due.store(true, Ordering::Relaxed);
         }
         Ok(())
     }
 
-    /// Starts a call: resets the host-work budget, sets the deadline and the output's phase.
-    pub(crate) fn begin(&self, phase: Phase, deadline: std::time::Duration) {
+    /// Called by the progress callback at every operation: marks an audit due when its turn
+    /// comes, notes the operation and deadline limits (reading the clock every 1024
+    /// operations: a reading costs about an operation), and says whether to stop now.
+    pub(crate) fn tick(&self, ops: u64) -> bool {
+        self.ops.store(ops, Ordering::Relaxed);
+        if ops >= self.next_audit.load(Ordering::Relaxed) {
+            self.audit_due.store(true, Ordering::Relaxed);
+        }
+        let stop = self.stop.load(Ordering::Relaxed);
+        if stop != 0 {
+            return ops > self.stop_at.load(Ordering::Relaxed) + STOP_GRACE;
+        }
+        let why = if ops > self.max_ops {
+            STOP_OPERATIONS
+        } else if ops.is_multiple_of(1024) && self.past_deadline() {
+            STOP_DEADLINE
+        } else {
+            return false;
+        };
+        self.stop_at.store(ops, Ordering::Relaxed);
+        self.stop.store(why, Ordering::Relaxed);
+        self.audit_due.store(true, Ordering::Relaxed);
+        false
+    }
+
+    /// Whether the variable resolver has work: an audit, or a limit to raise.
+    pub(crate) fn audit_due(&self) -> bool {
+        self.audit_due.load(Ordering::Relaxed)
+    }
+
+    /// The limit the progress callback saw broken, if any.
+    pub(crate) fn stopped(&self) -> Option<HostError> {
+        match self.stop.load(Ordering::Relaxed) {
+            STOP_OPERATIONS => Some(HostError::Limit(
+                Limit::Operations,
+                format!("more than {} operations in one call", self.max_ops),
+            )),
+            STOP_DEADLINE => Some(HostError::Deadline),
+            _ => None,
+        }
+    }
+
+    /// Audits `values` (the scope) against the depth and memory limits, and schedules the next.
+    pub(crate) fn audit<'a>(&self, values: impl IntoIterator<Item = &'a Dynamic>) -> Result<(), HostError> {
+        self.audit_due.store(false, Ordering::Relaxed);
+        let max = self.max_bytes.load(Ordering::Relaxed);
+        let usage = measure(values, self.max_depth, max).map_err(|over| self.over(over))?;
+        self.live_bytes.store(usage.bytes, Ordering::Relaxed);
+        self.allocated.store(0, Ordering::Relaxed);
+        let every = (usage.nodes / 2).clamp(AUDIT_EVERY_MIN, AUDIT_EVERY_MAX);
+        self.next_audit.store(self.ops.load(Ordering::Relaxed) + every, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Audits one value (what an entry point returned) against the same limits.
+    pub(crate) fn audit_value(&self, value: &Dynamic) -> Result<(), HostError> {
+        measure([value], self.max_depth, self.max_bytes.load(Ordering::Relaxed))
+            .map(|_| ())
+            .map_err(|over| self.over(over))
+    }
+
+    fn over(&self, over: Over) -> HostError {
+        match over {
+            Over::Depth { inner } => HostError::Limit(
+                if inner == "a map" { Limit::MapSize } else { Limit::ArraySize },
+                format!(
+                    "a value nests arrays and maps deeper than {} levels (max_value_depth): {inner} \
+                     inside {} others",
+                    self.max_depth, self.max_depth
+                ),
+            ),
+            Over::Memory { bytes, largest } => {
+                memory_error(bytes, self.max_bytes.load(Ordering::Relaxed), largest)
+            }
+        }
+    }
+
+    /// Records where the current host call is, for errors without a position.
+    pub(crate) fn at(&self, position: Position) {
+        if let (Some(line), column) = (position.line(), position.position().unwrap_or(0)) {
+            self.last_position.store((line as u64) << 32 | column as u64, Ordering::Relaxed);
+        }
+    }
+
+    /// The last position recorded by [`HostState::at`] (`(line, column)`), if any.
+    pub(crate) fn last_position(&self) -> Option<(u32, u32)> {
+        let packed = self.last_position.load(Ordering::Relaxed);
+        (packed != 0).then_some(((packed >> 32) as u32, packed as u32))
+    }
+
+    /// Starts a call: resets the host-work and memory counts and the audit schedule, sets the
+    /// deadline, the memory budget and the output's phase.
+    pub(crate) fn begin(&self, phase: Phase, deadline: std::time::Duration, max_bytes: u64) {
         self.work.store(0, Ordering::Relaxed);
+        self.work_at_clock.store(0, Ordering::Relaxed);
+        self.ops.store(0, Ordering::Relaxed);
+        self.next_audit.store(AUDIT_EVERY_MIN, Ordering::Relaxed);
+        self.audit_due.store(false, Ordering::Relaxed);
+        self.stop.store(0, Ordering::Relaxed);
+        self.live_bytes.store(0, Ordering::Relaxed);
+        self.allocated.store(0, Ordering::Relaxed);
+        self.max_bytes.store(max_bytes, Ordering::Relaxed);
+        self.last_position.store(0, Ordering::Relaxed);
         self.deadline_ns.store(u64::try_from(deadline.as_nanos()).unwrap_or(u64::MAX), Ordering::Relaxed);
         self.output.lock().unwrap_or_else(|e| e.into_inner()).phase = phase;
     }
@@ -221,4 +409,11 @@ impl HostState {
         let mut output = self.output.lock().unwrap_or_else(|e| e.into_inner());
         (std::mem::take(&mut output.lines), output.dropped)
     }
+}
+
+fn memory_error(bytes: u64, max: u64, largest: Limit) -> HostError {
+    HostError::Limit(
+        largest,
+        format!("the method's values take more than {max} bytes (max_memory_bytes): {bytes} counted"),
+    )
 }

@@ -4,6 +4,7 @@
 
 mod abuse;
 mod api;
+mod containment;
 mod demos;
 mod determinism;
 mod support;
