@@ -8,10 +8,14 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::vocab::Split;
+use crate::vocab::{Backend, Split};
 
-/// The manifest format version this build reads and writes.
-pub const SUBMISSION_SCHEMA_VERSION: u32 = 1;
+/// The manifest format version this build writes. Version 2 added [`Claim::measured`]; version 1
+/// manifests still read (their claims record no measurement conditions).
+pub const SUBMISSION_SCHEMA_VERSION: u32 = 2;
+
+/// Every manifest format version this build reads.
+pub const READABLE_SUBMISSION_SCHEMA_VERSIONS: [u32; 2] = [1, 2];
 
 /// The name of the manifest inside a bundle.
 pub const MANIFEST_FILE_NAME: &str = "submission.json";
@@ -20,7 +24,7 @@ pub const MANIFEST_FILE_NAME: &str = "submission.json";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmissionManifest {
-    /// Format version; this build reads version 1 only.
+    /// Format version: 2 (this build also reads 1).
     pub schema_version: u32,
     /// One line naming the method, e.g. "Confidence-weighted distillation with ramped c".
     pub title: String,
@@ -161,6 +165,26 @@ pub struct Claim {
     /// Per-seed results, when the author reported them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub per_seed: Vec<SeedResult>,
+    /// How the numbers were measured (schema version 2). When the engine, backend, adapter and
+    /// pack match a verifier's replay, the replay is exact and every number must equal it within
+    /// the rounding of its digits; without it, or when anything differs, the replay can only be
+    /// compared statistically, and a claim compared that way is never verified on its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured: Option<Measurement>,
+}
+
+/// The conditions a claim was measured under: what an exact replay must match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Measurement {
+    /// The `aar-engine` version that produced the numbers (a run report's `engine_version`).
+    pub engine_version: String,
+    /// The burn backend that ran.
+    pub backend: Backend,
+    /// The adapter, as a run report's `device.adapter` names it (e.g. "CPU (flex)").
+    pub adapter: String,
+    /// sha256 of the task pack's data file (a run report's `data_sha256`).
+    pub pack_sha256: String,
 }
 
 /// One seed's result inside a [`Claim`].

@@ -136,6 +136,7 @@ fn claim_view(row: &ClaimRow, full: Option<&aar_review_schemas::bundle::Claim>) 
         student_acc: row.student_acc,
         seeds: row.seeds.clone(),
         per_seed: Vec::new(),
+        measured: None,
     };
     let flags = aar_checks::claim_flags(full.unwrap_or(&listed), &PREREGISTERED_SEEDS)
         .into_iter()

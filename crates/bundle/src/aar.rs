@@ -375,6 +375,7 @@ fn claim(finding: &Finding, commit: &str, notes: &mut Vec<String>) -> Option<Cla
         student_acc: finding.transfer_acc,
         seeds,
         per_seed: Vec::new(),
+        measured: None,
     })
 }
 

@@ -4,7 +4,9 @@ use std::fs;
 use std::path::Path;
 
 use aar_domain::{BundleContent, BundlePath};
-use aar_review_schemas::bundle::{MANIFEST_FILE_NAME, SUBMISSION_SCHEMA_VERSION, SubmissionManifest};
+use aar_review_schemas::bundle::{
+    MANIFEST_FILE_NAME, READABLE_SUBMISSION_SCHEMA_VERSIONS, SubmissionManifest,
+};
 
 use crate::error::{BundleError, Problem, json_problem};
 use crate::fs_safe::{self, Links};
@@ -118,10 +120,10 @@ fn parse_manifest(bytes: &[u8]) -> Result<SubmissionManifest, Problem> {
         None => {
             return Err(Problem::Format {
                 file: MANIFEST_FILE_NAME.into(),
-                message: "missing `schema_version` (a whole number; this build reads 1)".into(),
+                message: "missing `schema_version` (a whole number; this build reads 1 and 2)".into(),
             });
         }
-        Some(v) if v != u64::from(SUBMISSION_SCHEMA_VERSION) => {
+        Some(v) if !READABLE_SUBMISSION_SCHEMA_VERSIONS.iter().any(|r| u64::from(*r) == v) => {
             return Err(aar_domain::ContentError::UnsupportedSchemaVersion { found: v }.into());
         }
         Some(_) => {}

@@ -397,6 +397,7 @@ mod all_claims_tests {
             student_acc: Some(0.701),
             seeds: vec![42, 43, 44, 45, 46],
             per_seed: vec![],
+            measured: None,
         }
     }
 

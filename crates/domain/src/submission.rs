@@ -1,7 +1,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use aar_review_schemas::bundle::{Claim, MANIFEST_FILE_NAME, SUBMISSION_SCHEMA_VERSION, SubmissionManifest};
+use aar_review_schemas::bundle::{
+    Claim, MANIFEST_FILE_NAME, READABLE_SUBMISSION_SCHEMA_VERSIONS, SUBMISSION_SCHEMA_VERSION,
+    SubmissionManifest,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::{BundlePath, BundlePathError, Digest, Timestamp};
@@ -53,7 +56,7 @@ pub struct BundleContent {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ContentError {
     #[error(
-        "{MANIFEST_FILE_NAME}: schema_version {found} is not supported (this build reads version {SUBMISSION_SCHEMA_VERSION})"
+        "{MANIFEST_FILE_NAME}: schema_version {found} is not supported (this build reads versions 1 and {SUBMISSION_SCHEMA_VERSION})"
     )]
     UnsupportedSchemaVersion { found: u64 },
     #[error("{MANIFEST_FILE_NAME}: field `{field}` {problem}")]
@@ -189,7 +192,7 @@ fn pgr_in_range(field: impl Into<String>, value: f64) -> Result<(), ContentError
 }
 
 fn validate_manifest(m: &SubmissionManifest) -> Result<(), ContentError> {
-    if m.schema_version != SUBMISSION_SCHEMA_VERSION {
+    if !READABLE_SUBMISSION_SCHEMA_VERSIONS.contains(&m.schema_version) {
         return Err(ContentError::UnsupportedSchemaVersion { found: u64::from(m.schema_version) });
     }
     for (field, value) in [("title", &m.title), ("author", &m.author)] {

@@ -592,6 +592,7 @@ mod tests {
             student_acc: None,
             seeds: vec![42, 43, 44, 45, 46],
             per_seed: vec![],
+            measured: None,
         }
     }
 
