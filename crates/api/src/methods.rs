@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use aar_domain::{Digest, MethodError, StudentMethod, SubmissionId, Vanilla};
+use aar_review_schemas::bundle::MethodFamily;
 use aar_review_schemas::run::MethodRecord;
 use aar_sandbox::{MethodEnv, RhaiMethod, SandboxLimits};
 use aar_store::Store;
@@ -49,11 +50,18 @@ pub(crate) struct MethodCode {
     pub source: String,
     pub file: String,
     pub record: MethodRecord,
+    /// The family the submission declares; `unsupervised` methods run without `ctx.teacher`.
+    pub family: MethodFamily,
 }
 
 impl MethodCode {
     pub(crate) fn compile(&self) -> ApiResult<ResolvedMethod> {
-        compile(&self.source, &self.file, self.record.clone())
+        self.compile_method().map_err(|e| method_failure(*e))
+    }
+
+    /// [`MethodCode::compile`] keeping the method's own error, for a verification to report.
+    pub(crate) fn compile_method(&self) -> Result<ResolvedMethod, Box<MethodError>> {
+        compile_sandboxed(&self.source, &self.file, self.record.clone(), self.family)
     }
 }
 
@@ -84,7 +92,8 @@ pub(crate) async fn submission_code(store: &Store, id: &SubmissionId) -> ApiResu
         submission_id: Some(id.to_string()),
         access_log: None,
     };
-    Ok(MethodCode { source, file: row.method_path, record })
+    let family = crate::views::manifest(store, id).await?.family;
+    Ok(MethodCode { source, file: row.method_path, record, family })
 }
 
 fn from_file(path: &Path) -> ApiResult<ResolvedMethod> {
@@ -119,9 +128,22 @@ fn read_method_file(path: &Path) -> ApiResult<String> {
 }
 
 fn compile(source: &str, file: &str, record: MethodRecord) -> ApiResult<ResolvedMethod> {
-    let env = MethodEnv { file: file.to_owned(), ..MethodEnv::default() };
-    let method = RhaiMethod::with_env(source, record.name.clone(), SandboxLimits::default(), env)
-        .map_err(method_failure)?;
+    compile_sandboxed(source, file, record, MethodFamily::Teacher).map_err(|e| method_failure(*e))
+}
+
+/// Compiles a method for its declared family: the family decides what the sandbox hands it.
+fn compile_sandboxed(
+    source: &str,
+    file: &str,
+    record: MethodRecord,
+    family: MethodFamily,
+) -> Result<ResolvedMethod, Box<MethodError>> {
+    let env = MethodEnv {
+        file: file.to_owned(),
+        withhold_teacher: family == MethodFamily::Unsupervised,
+        ..MethodEnv::default()
+    };
+    let method = RhaiMethod::with_env(source, record.name.clone(), SandboxLimits::default(), env)?;
     Ok(ResolvedMethod { method: Box::new(method), record })
 }
 

@@ -16,10 +16,11 @@ pub use aar_review_schemas::method::{
 };
 use serde::{Deserialize, Serialize};
 
-/// What a method can see of the task before training ([`StudentMethod::configure`]).
+/// What a method can see of the task before training ([`StudentMethod::configure`]): its shape,
+/// never its name. A method that knew the pack could tell a verification's negative control or
+/// another pack from the one its author tuned on, and behave differently there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskInfo {
-    pub name: String,
     pub num_classes: usize,
     /// The size of split B.
     pub num_examples: usize,
@@ -200,6 +201,9 @@ impl Ablation {
 pub struct AblatedTeacher<M> {
     pub inner: M,
     pub ablation: Ablation,
+    /// Seeds the shuffle. A verification draws it fresh and keeps it from the method, so an
+    /// author cannot precompute the shuffled labels a verification will hand the method.
+    shuffle_seed: u64,
     /// Built on the first call, from the real teacher's labels.
     labels: Option<Vec<f32>>,
 }
@@ -211,13 +215,15 @@ impl<M> std::fmt::Debug for AblatedTeacher<M> {
 }
 
 impl<M> AblatedTeacher<M> {
-    pub fn new(inner: M, ablation: Ablation) -> Self {
-        AblatedTeacher { inner, ablation, labels: None }
+    pub fn new(inner: M, ablation: Ablation, shuffle_seed: u64) -> Self {
+        AblatedTeacher { inner, ablation, shuffle_seed, labels: None }
     }
 }
 
-/// The shuffle is fixed (not per seed): the ablation is a property of the data the method is
-/// given, and the same permutation for every seed keeps the per-seed comparison paired.
+/// One shuffle for every seed of a run (not one per seed): the ablation is a property of the
+/// data the method is given, and the same permutation for every seed keeps the per-seed
+/// comparison paired.
+#[cfg(test)]
 const SHUFFLE_SEED: u64 = 0x5348_5546_464c_4544;
 
 /// A Fisher–Yates permutation from splitmix64: deterministic on every platform, no dependency.
@@ -238,12 +244,12 @@ fn permutation(n: usize, seed: u64) -> Vec<usize> {
     order
 }
 
-fn ablate(teacher: &[f32], classes: usize, ablation: Ablation) -> Vec<f32> {
+fn ablate(teacher: &[f32], classes: usize, ablation: Ablation, shuffle_seed: u64) -> Vec<f32> {
     match ablation {
         Ablation::Uniform => vec![1.0 / classes as f32; teacher.len()],
         Ablation::Shuffled => {
             let n = teacher.len() / classes;
-            permutation(n, SHUFFLE_SEED)
+            permutation(n, shuffle_seed)
                 .into_iter()
                 .flat_map(|row| teacher[row * classes..(row + 1) * classes].iter().copied())
                 .collect()
@@ -265,8 +271,8 @@ impl<M: StudentMethod> StudentMethod for AblatedTeacher<M> {
     }
 
     fn targets(&mut self, ctx: &EpochContext<'_>) -> Result<EpochTargets, MethodError> {
-        let ablation = self.ablation;
-        let labels = self.labels.get_or_insert_with(|| ablate(ctx.teacher, ctx.num_classes, ablation));
+        let (ablation, seed) = (self.ablation, self.shuffle_seed);
+        let labels = self.labels.get_or_insert_with(|| ablate(ctx.teacher, ctx.num_classes, ablation, seed));
         let ablated = EpochContext { teacher: labels, ..*ctx };
         Ok(match self.inner.targets(&ablated)? {
             EpochTargets::Teacher => EpochTargets::Custom { targets: labels.clone(), weights: None },
@@ -311,7 +317,7 @@ mod ablation_tests {
     #[test]
     fn shuffling_permutes_whole_rows_and_feeds_them_as_targets() {
         let teacher: Vec<f32> = (0..50).flat_map(|i| [i as f32 / 50.0, 1.0 - i as f32 / 50.0]).collect();
-        let mut m = AblatedTeacher::new(Spy(Vec::new()), Ablation::Shuffled);
+        let mut m = AblatedTeacher::new(Spy(Vec::new()), Ablation::Shuffled, SHUFFLE_SEED);
         let EpochTargets::Custom { targets, weights: None } = m.targets(&ctx(&teacher, 0)).unwrap() else {
             panic!("vanilla-style targets become the ablated labels")
         };
@@ -331,7 +337,7 @@ mod ablation_tests {
     #[test]
     fn uniform_labels_carry_nothing() {
         let teacher = [0.9, 0.1, 0.2, 0.8];
-        let mut m = AblatedTeacher::new(Spy(Vec::new()), Ablation::Uniform);
+        let mut m = AblatedTeacher::new(Spy(Vec::new()), Ablation::Uniform, SHUFFLE_SEED);
         m.targets(&ctx(&teacher, 0)).unwrap();
         assert_eq!(m.inner.0, vec![0.5; 4]);
     }

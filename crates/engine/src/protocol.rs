@@ -67,11 +67,7 @@ pub fn run_protocol(
     let mut method_time = MethodTime::default();
 
     // The method's own training settings come first: they decide how long the run is.
-    let info = TaskInfo {
-        name: meta.name.clone(),
-        num_classes: task.num_classes(),
-        num_examples: task.split("b").n,
-    };
+    let info = TaskInfo { num_classes: task.num_classes(), num_examples: task.split("b").n };
     let chosen = method_time
         .time(|| method.configure(&info))
         .map_err(|source| EngineError::Method { epoch: None, source: Box::new(source) })?;

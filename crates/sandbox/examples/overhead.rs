@@ -72,7 +72,7 @@ fn time_method(
 ) -> Result<(f64, f64), String> {
     let mut method =
         RhaiMethod::new(source, name.into(), SandboxLimits::default()).map_err(|e| e.to_string())?;
-    let task = TaskInfo { name: "synthetic".into(), num_classes: K, num_examples: n };
+    let task = TaskInfo { num_classes: K, num_examples: n };
     let config = method.configure(&task).map_err(|e| e.to_string())?;
     let (epochs, rounds) = (config.epochs.unwrap_or(20), config.rounds);
     let mut times = Vec::new();

@@ -13,6 +13,9 @@ use rhai::{Dynamic, Engine, EvalAltResult, INT, ImmutableString, NativeCallConte
 use crate::matrix::Matrix;
 use crate::state::{AccessId, CTX_PROPERTIES, HostError, HostState, TASK_PROPERTIES};
 
+/// What `task.name` reads in every run: the pack's name is never shown to a method.
+pub(crate) const OPAQUE_TASK_NAME: &str = "task";
+
 /// `ctx`, as `targets(ctx)` receives it.
 #[derive(Debug, Clone)]
 pub(crate) struct EpochView {
@@ -22,7 +25,8 @@ pub(crate) struct EpochView {
     pub rounds: u32,
     pub num_classes: usize,
     pub num_examples: usize,
-    pub teacher: Matrix,
+    /// `None` when the method's family withholds the teacher ([`crate::MethodEnv`]).
+    pub teacher: Option<Matrix>,
     pub student: Option<Matrix>,
 }
 
@@ -35,7 +39,18 @@ impl EpochView {
             "rounds" => Dynamic::from_int(INT::from(self.rounds)),
             "num_classes" => Dynamic::from_int(self.num_classes as INT),
             "num_examples" => Dynamic::from_int(self.num_examples as INT),
-            "teacher" => Dynamic::from(self.teacher.clone()),
+            "teacher" => match &self.teacher {
+                Some(teacher) => Dynamic::from(teacher.clone()),
+                None => {
+                    return Err(HostError::Forbidden {
+                        what: "ctx.teacher".into(),
+                        message:
+                            "ctx.teacher is withheld from a method declared `unsupervised`: such a method \
+                                  elicits the student's knowledge without the weak teacher"
+                                .into(),
+                    });
+                }
+            },
             _ => match &self.student {
                 Some(student) => Dynamic::from(student.clone()),
                 None => {
@@ -53,7 +68,6 @@ impl EpochView {
 /// `task`, as `configure(task)` receives it.
 #[derive(Debug, Clone)]
 pub(crate) struct TaskView {
-    pub name: String,
     pub num_classes: usize,
     pub num_examples: usize,
 }
@@ -61,7 +75,8 @@ pub(crate) struct TaskView {
 impl TaskView {
     fn get(&self, property: usize) -> Dynamic {
         match TASK_PROPERTIES[property] {
-            "name" => Dynamic::from(self.name.clone()),
+            // Scripts written when `task.name` named the pack still run; they learn nothing.
+            "name" => Dynamic::from(OPAQUE_TASK_NAME),
             "num_classes" => Dynamic::from_int(self.num_classes as INT),
             _ => Dynamic::from_int(self.num_examples as INT),
         }
@@ -72,7 +87,9 @@ pub(crate) fn register(engine: &mut Engine, host: &Arc<HostState>) {
     engine.register_type_with_name::<EpochView>("Context");
     engine.register_type_with_name::<TaskView>("Task");
     engine.register_fn("to_string", |c: &mut EpochView| format!("ctx(epoch {} of {})", c.epoch, c.epochs));
-    engine.register_fn("to_string", |t: &mut TaskView| format!("task({})", t.name));
+    engine.register_fn("to_string", |t: &mut TaskView| {
+        format!("task({OPAQUE_TASK_NAME}, {} classes, {} examples)", t.num_classes, t.num_examples)
+    });
 
     for (index, name) in CTX_PROPERTIES.iter().enumerate() {
         let (host, id) = (host.clone(), AccessId::ctx(index));

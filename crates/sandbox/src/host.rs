@@ -67,11 +67,14 @@ pub struct MethodInfo {
 pub struct MethodEnv {
     pub file: String,
     pub clock: Clock,
+    /// Withholds `ctx.teacher`: reading it is a `Forbidden` error. For methods declared
+    /// `unsupervised`, so that a family is what the method does, not what its author says.
+    pub withhold_teacher: bool,
 }
 
 impl Default for MethodEnv {
     fn default() -> Self {
-        MethodEnv { file: DEFAULT_FILE.into(), clock: Clock::system() }
+        MethodEnv { file: DEFAULT_FILE.into(), clock: Clock::system(), withhold_teacher: false }
     }
 }
 
@@ -96,6 +99,7 @@ pub struct RhaiMethod {
     info: MethodInfo,
     /// The source, to name a definition's line where Rhai gives no position.
     source: String,
+    withhold_teacher: bool,
     /// The memory budget of the current task (`limits.memory_bytes_for`).
     memory_bytes: usize,
     /// Time spent inside the method so far (against `limits.run_time`).
@@ -150,6 +154,7 @@ impl RhaiMethod {
             limits: limits.clone(),
             info: MethodInfo { has_configure: false, needs_student: false, functions: Vec::new() },
             source: source.to_string(),
+            withhold_teacher: env.withhold_teacher,
             memory_bytes: limits.max_memory_bytes,
             spent: Duration::ZERO,
             log: AccessLog::default(),
@@ -486,11 +491,7 @@ impl StudentMethod for RhaiMethod {
         if !self.info.has_configure {
             return Ok(StudentConfig::default());
         }
-        let view = TaskView {
-            name: task.name.clone(),
-            num_classes: task.num_classes,
-            num_examples: task.num_examples,
-        };
+        let view = TaskView { num_classes: task.num_classes, num_examples: task.num_examples };
         let bounds = self.limits.config.clone();
         self.call(phase, "configure", Dynamic::from(view), move |value| read_config(value, &bounds))
     }
@@ -517,7 +518,7 @@ impl StudentMethod for RhaiMethod {
             rounds: ctx.rounds,
             num_classes: k,
             num_examples: n,
-            teacher,
+            teacher: (!self.withhold_teacher).then_some(teacher),
             student,
         };
         self.engine.set_max_array_size(self.limits.array_elements_for(n, k));

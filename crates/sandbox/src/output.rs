@@ -61,7 +61,9 @@ pub(crate) fn read_targets(value: Dynamic, ctx: &EpochView) -> Result<EpochTarge
         return Ok(EpochTargets::Unchanged);
     }
     let targets = match targets.read_lock::<Matrix>() {
-        Some(m) if weights.is_none() && m.same_data(&ctx.teacher) => return Ok(EpochTargets::Teacher),
+        Some(m) if weights.is_none() && ctx.teacher.as_ref().is_some_and(|t| m.same_data(t)) => {
+            return Ok(EpochTargets::Teacher);
+        }
         Some(m) => m.clone(),
         None => match targets.read_lock::<Array>() {
             Some(rows) => Matrix::from_array(&rows, "targets").map_err(|m| bad_output("targets", m))?,

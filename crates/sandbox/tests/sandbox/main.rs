@@ -8,3 +8,4 @@ mod containment;
 mod demos;
 mod determinism;
 mod support;
+mod visibility;

@@ -62,7 +62,7 @@ impl Data {
 }
 
 pub fn task() -> TaskInfo {
-    TaskInfo { name: "synthetic".into(), num_classes: K, num_examples: N }
+    TaskInfo { num_classes: K, num_examples: N }
 }
 
 pub fn method(source: &str) -> RhaiMethod {
@@ -74,7 +74,7 @@ pub fn method_with(source: &str, limits: SandboxLimits) -> RhaiMethod {
         source,
         "test".into(),
         limits,
-        MethodEnv { file: "method.rhai".into(), clock: ticking() },
+        MethodEnv { file: "method.rhai".into(), clock: ticking(), ..MethodEnv::default() },
     )
     .unwrap_or_else(|e| panic!("{e}"))
 }
