@@ -9,6 +9,9 @@ use aar_review_schemas::task::{
 };
 use burn::prelude::*;
 use burn::tensor::TensorData;
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
 use safetensors::{Dtype, SafeTensors};
 
 use crate::EngineError;
@@ -90,6 +93,48 @@ impl TaskData {
 
     pub fn num_classes(&self) -> usize {
         self.meta.num_classes as usize
+    }
+
+    /// A copy of the pack a method cannot have prepared for: the classes relabelled by a secret
+    /// permutation in every split (so accuracies mean the same and need no undoing), and split
+    /// B's rows in a secret order. A method sees only the teacher's and the student's
+    /// probabilities on split B, so with fresh seeds neither their rows nor their columns line
+    /// up with anything its author could have computed from the public pack.
+    ///
+    /// The copy's `data_sha256` is a digest of the original's and the secret, so references
+    /// trained on it are never taken for the original's (or the other way round).
+    pub fn disguised(&self, secret: u64) -> TaskData {
+        let mut rng = ChaCha8Rng::seed_from_u64(secret);
+        let mut classes: Vec<i32> = (0..self.meta.num_classes as i32).collect();
+        classes.shuffle(&mut rng);
+        let mut splits = self.splits.clone();
+        for split in splits.values_mut() {
+            for label in &mut split.y {
+                *label = classes[*label as usize];
+            }
+        }
+        let b = splits.get_mut("b").expect("every pack has split b");
+        let mut order: Vec<usize> = (0..b.n).collect();
+        order.shuffle(&mut rng);
+        let (dw, ds) = (self.meta.weak.input_dim as usize, self.meta.strong.input_dim as usize);
+        let rows = |data: &[f32], width: usize| -> Vec<f32> {
+            order.iter().flat_map(|&i| data[i * width..(i + 1) * width].iter().copied()).collect()
+        };
+        *b = SplitData {
+            n: b.n,
+            x_weak: rows(&b.x_weak, dw),
+            x_strong: rows(&b.x_strong, ds),
+            y: order.iter().map(|&i| b.y[i]).collect(),
+        };
+        let mut meta = self.meta.clone();
+        if meta.class_names.len() == classes.len() {
+            for (old, name) in self.meta.class_names.iter().enumerate() {
+                meta.class_names[classes[old] as usize] = name.clone();
+            }
+        }
+        meta.data_sha256 =
+            Digest::of(format!("{} disguised {secret}", self.meta.data_sha256).as_bytes()).to_string();
+        TaskData { meta, origin: self.origin.clone(), splits }
     }
 }
 

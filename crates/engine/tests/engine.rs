@@ -416,3 +416,45 @@ fn a_reused_teacher_and_ceiling_give_bit_identical_numbers_and_train_only_the_st
     assert_eq!(second_sink.counted, second_sink.total);
     assert_eq!(second_sink.total, 2 * 6, "two seeds' students, six epochs each");
 }
+
+/// A disguised pack is the same task under a secret relabelling and order: a method's view of
+/// split B (the teacher's probabilities, row by row) changes, the task does not.
+#[test]
+fn a_disguised_pack_is_the_same_task_in_an_order_no_one_has_seen() {
+    let task = tiny_pack(8);
+    let a = task.disguised(7);
+    assert_eq!(a.disguised(0).split("b").n, task.split("b").n);
+    assert_ne!(a.meta.data_sha256, task.meta.data_sha256, "references are never shared with the original");
+    assert_eq!(task.disguised(7).split("b").y, a.split("b").y, "the same secret gives the same copy");
+    assert_ne!(task.disguised(8).split("b").y, a.split("b").y, "another secret another copy");
+    // Every split keeps its class counts up to the relabelling, and B holds the same rows.
+    for split in ["a", "b", "dev", "test", "private"] {
+        let count = |t: &TaskData| {
+            let mut counts = vec![0usize; t.num_classes()];
+            for &y in &t.split(split).y {
+                counts[y as usize] += 1;
+            }
+            counts.sort_unstable();
+            counts
+        };
+        assert_eq!(count(&task), count(&a), "{split}");
+    }
+    let dim = task.meta.strong.input_dim as usize;
+    let row = |t: &TaskData, i: usize| t.split("b").x_strong[i * dim..(i + 1) * dim].to_vec();
+    let mut original: Vec<Vec<f32>> = (0..task.split("b").n).map(|i| row(&task, i)).collect();
+    let mut moved: Vec<Vec<f32>> = (0..a.split("b").n).map(|i| row(&a, i)).collect();
+    assert_ne!(original, moved, "the rows are reordered");
+    original.sort_by(|x, y| x.partial_cmp(y).unwrap());
+    moved.sort_by(|x, y| x.partial_cmp(y).unwrap());
+    assert_eq!(original, moved, "and none is lost or made up");
+    // Vanilla learns the disguised task as well as the original (same seeds, same budget).
+    let plain =
+        run(&task, DeviceChoice::Cpu, vec![42, 43], &mut Vanilla, &mut Quiet, &CancelToken::new()).unwrap();
+    let hidden =
+        run(&a, DeviceChoice::Cpu, vec![42, 43], &mut Vanilla, &mut Quiet, &CancelToken::new()).unwrap();
+    assert!(
+        (plain.aggregate.ceiling_acc - hidden.aggregate.ceiling_acc).abs() < 0.15,
+        "{plain:?} {hidden:?}"
+    );
+    assert_eq!(hidden.data_sha256, a.meta.data_sha256);
+}
