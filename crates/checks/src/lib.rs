@@ -9,7 +9,9 @@ use aar_review_schemas::bundle::{Claim, SubmissionManifest};
 use aar_review_schemas::method::AccessLog;
 use aar_review_schemas::run::RunReport;
 use aar_review_schemas::task::TaskPack;
-use aar_review_schemas::verification::{CheckId, CheckResult, CheckStatus, SuggestedVote, Suggestion};
+use aar_review_schemas::verification::{
+    CheckId, CheckResult, CheckStatus, RunRole, SuggestedVote, Suggestion,
+};
 
 pub mod batch;
 pub mod claim_consistency;
@@ -34,6 +36,9 @@ pub struct Evidence<'a> {
     pub preregistered_seeds: &'a [u64],
     /// The claim being verified (the manifest's claim on the primary pack), if any.
     pub claim: Option<&'a Claim>,
+    /// One entry per claim of the manifest, in its order: every claim is replayed, not only the
+    /// one on the primary pack.
+    pub replays: Vec<ClaimReplay<'a>>,
     /// The claimed pack, verified on the private split.
     pub primary: PackEvidence<'a>,
     /// Other bundled non-control packs (generalisation); may be empty.
@@ -43,6 +48,33 @@ pub struct Evidence<'a> {
     /// Ablation runs the method refused to finish, one sentence each naming the run and why
     /// (their `PackEvidence` field is then `None`).
     pub ablation_refusals: Vec<String>,
+    /// Every run of the method that ended without a report (a replay or an ablation it failed),
+    /// with what it had read and called: `sandbox` audits these too.
+    pub failed_runs: Vec<FailedRun>,
+}
+
+/// A run of the method that ended without a report, and the verification went on.
+#[derive(Debug, Clone)]
+pub struct FailedRun {
+    pub role: RunRole,
+    /// How reports name the run: "replay run on digits (dev split)".
+    pub label: String,
+    /// The method's error, with its position.
+    pub error: String,
+    pub access_log: Option<AccessLog>,
+}
+
+/// The replay of one claim on its own pack, split and seeds.
+#[derive(Debug, Clone)]
+pub struct ClaimReplay<'a> {
+    pub claim: &'a Claim,
+    /// The bundled pack the claim names; `None` when this install has no such pack.
+    pub pack: Option<&'a TaskPack>,
+    /// The replay; `None` when the claim cannot be replayed (no split or seeds, a split an author
+    /// cannot have scored on, an unknown pack) or the method failed in it.
+    pub run: Option<&'a RunReport>,
+    /// Why the method failed in the replay, when it did.
+    pub refusal: Option<String>,
 }
 
 /// The runs made on one pack.
@@ -224,7 +256,7 @@ pub(crate) mod fixtures {
     use std::collections::BTreeMap;
 
     use aar_review_schemas::bundle::{
-        Claim, MethodFamily, MethodFile, MethodLanguage, SeedResult, SubmissionManifest,
+        Claim, Measurement, MethodFamily, MethodFile, MethodLanguage, SeedResult, SubmissionManifest,
     };
     use aar_review_schemas::method::AccessLog;
     use aar_review_schemas::run::{
@@ -235,7 +267,7 @@ pub(crate) mod fixtures {
     use aar_review_schemas::verification::PREREGISTERED_SEEDS;
     use aar_review_schemas::vocab::{Backend, DeviceChoice, EvalSplit, Split};
 
-    use super::{Evidence, PackEvidence};
+    use super::{ClaimReplay, Evidence, PackEvidence};
 
     pub const WEAK: f64 = 0.57;
     pub const CEILING: f64 = 0.96;
@@ -255,6 +287,7 @@ pub(crate) mod fixtures {
             num_classes: 10,
             class_names: vec![],
             negative_control: false,
+            family: None,
             weak: spec(16),
             strong: spec(64),
             splits: SplitSizes { a: 300, b: 900, dev, test, private },
@@ -298,6 +331,7 @@ pub(crate) mod fixtures {
                 curves: Curves { weak: vec![], ceiling: vec![], student: vec![] },
                 seconds: PhaseSeconds { weak: 0.0, ceiling: 0.0, student: 0.0 },
                 references_cached: false,
+                student_correct: None,
             })
             .collect();
         let mean = |f: fn(&SeedOutcome) -> f64| per_seed.iter().map(f).sum::<f64>() / per_seed.len() as f64;
@@ -375,6 +409,17 @@ pub(crate) mod fixtures {
                 .zip(per_seed)
                 .map(|(s, p)| SeedResult { seed: *s, pgr: *p, student_acc: None })
                 .collect(),
+            measured: Some(measured()),
+        }
+    }
+
+    /// The conditions every fixture run reports (engine 0.1.0 on flex, pack digest 0…0).
+    pub fn measured() -> Measurement {
+        Measurement {
+            engine_version: "0.1.0".to_owned(),
+            backend: Backend::Flex,
+            adapter: "CPU (flex)".to_owned(),
+            pack_sha256: "0".repeat(64),
         }
     }
 
@@ -411,6 +456,8 @@ pub(crate) mod fixtures {
         pub uniform: Option<RunReport>,
         pub others: Vec<(TaskPack, RunReport, RunReport)>,
         pub control: Option<(TaskPack, RunReport, RunReport)>,
+        /// The replays of the manifest's second and later claims: pack, run, refusal.
+        pub extra_replays: Vec<(Option<TaskPack>, Option<RunReport>, Option<String>)>,
     }
 
     pub const SEEDS: [u64; 5] = PREREGISTERED_SEEDS;
@@ -454,6 +501,7 @@ pub(crate) mod fixtures {
                 uniform: Some(uniform),
                 others: vec![(wine, wine_method, wine_vanilla)],
                 control: Some((copyable, nc_method, nc_vanilla)),
+                extra_replays: Vec::new(),
             }
         }
 
@@ -461,11 +509,49 @@ pub(crate) mod fixtures {
             &mut self.manifest.claims[0]
         }
 
+        /// Adds a claim after the primary one, with its replay (or why there is none).
+        pub fn add_claim(
+            &mut self,
+            claim: Claim,
+            pack: Option<TaskPack>,
+            run: Option<RunReport>,
+            refusal: Option<String>,
+        ) {
+            self.manifest.claims.push(claim);
+            self.extra_replays.push((pack, run, refusal));
+        }
+
+        fn replays(&self) -> Vec<ClaimReplay<'_>> {
+            self.manifest
+                .claims
+                .iter()
+                .enumerate()
+                .map(|(i, claim)| match i {
+                    0 => ClaimReplay {
+                        claim,
+                        pack: Some(&self.pack),
+                        run: self.replay.as_ref(),
+                        refusal: None,
+                    },
+                    _ => {
+                        let (pack, run, refusal) = &self.extra_replays[i - 1];
+                        ClaimReplay {
+                            claim,
+                            pack: pack.as_ref(),
+                            run: run.as_ref(),
+                            refusal: refusal.clone(),
+                        }
+                    }
+                })
+                .collect()
+        }
+
         pub fn evidence(&self) -> Evidence<'_> {
             Evidence {
                 manifest: &self.manifest,
                 preregistered_seeds: &PREREGISTERED_SEEDS,
                 claim: if self.has_claim { self.manifest.claims.first() } else { None },
+                replays: if self.has_claim { self.replays() } else { Vec::new() },
                 primary: PackEvidence {
                     pack: &self.pack,
                     method: &self.method,
@@ -495,6 +581,7 @@ pub(crate) mod fixtures {
                     uniform: None,
                 }),
                 ablation_refusals: Vec::new(),
+                failed_runs: Vec::new(),
             }
         }
     }
@@ -534,11 +621,15 @@ mod tests {
             checks.iter().filter(|c| c.status == CheckStatus::Fail).map(|c| c.id).collect();
         // Inflated per-seed values are reproduction's finding; the seeds themselves are the
         // pre-registered ones, so `seeds` only notes it.
-        assert_eq!(failed, [CheckId::Reproduction, CheckId::DevVsPrivate], "{checks:#?}");
+        assert_eq!(
+            failed,
+            [CheckId::Reproduction, CheckId::Significance, CheckId::DevVsPrivate],
+            "{checks:#?}"
+        );
         let suggestion = suggest(&checks);
         assert_eq!(suggestion.vote, SuggestedVote::Refuted);
         assert!(
-            suggestion.reason.starts_with("reproduction and dev_vs_private failed"),
+            suggestion.reason.starts_with("reproduction, significance and dev_vs_private failed"),
             "{}",
             suggestion.reason
         );

@@ -1,12 +1,25 @@
-//! Reproduction: does the method give the claimed PGR when re-run? Two comparisons, reported
-//! together. The replay (the claim's own split and seeds) has no split noise, since the engine
-//! is deterministic: it must match the claim within the rounding of the claim's digits plus
-//! 1.96 × the replay's seed SE (which covers other hardware); outside that the claim fails. The
-//! private-split reproduction answers whether the number survives unseen data, with the wider
-//! tolerance 1.96 × SE_diff, SE_diff = √(SE_seed,claim² + SE_split,claim² + SE_seed,repro² +
-//! SE_split,repro²). Without a replay it decides: a claim above the reproduction beyond that
-//! tolerance fails; one the comparison cannot resolve (MDE above the claimed gain over vanilla's
-//! private PGR) is inconclusive. No claim on the pack: not applicable, with the reproduced numbers.
+//! Reproduction: does every claim come out of the method when it is replayed? The engine is
+//! deterministic, so a replay of a claim on its own pack, split and seeds, under the conditions
+//! the claim records (engine version, backend, adapter, pack digest: `Claim::measured`), must
+//! give every number the claim writes (the headline PGR and accuracies, each seed's PGR and
+//! student accuracy) to within the rounding of the digits written, and never more than
+//! [`EXACT_TOLERANCE`]; anything else is a fail. No noise allowance is added on top: an author
+//! who writes fewer digits gains nothing.
+//!
+//! Every claim is replayed, not only the one on the verified pack, so a weak first claim cannot
+//! shield an inflated second one. A claim that names no split, or a split an author cannot have
+//! scored on (`private`, `a`, `b`), or no seeds, fails with that reason; a claim the method
+//! refused to replay fails too. When the conditions differ or were not recorded, the replay is
+//! compared statistically (rounding + t₀.₉₇₅ × the replay's own seed SE, measured, never the
+//! author's) and says so: beyond that it fails, within it the claim needs a human, since an
+//! inexact comparison cannot verify a number. A claim on a pack this install does not have
+//! cannot be replayed and needs a human.
+//!
+//! Beside the replay, the verified pack's claim is compared with the method's re-run on the
+//! private split (both splits' and both sides' seed noise, all measured): a claim that replays
+//! but sits above the private reproduction beyond that noise is a warning (the gain may be
+//! specific to the claimed split; `dev_vs_private` judges that). No claim at all: not
+//! applicable, with the reproduced numbers.
 
 use aar_review_schemas::bundle::Claim;
 use aar_review_schemas::run::RunReport;
@@ -14,7 +27,18 @@ use aar_review_schemas::verification::{CheckId, CheckResult, CheckStatus, Figure
 use aar_review_schemas::vocab::Split;
 
 use crate::stats::{self, RunSummary};
-use crate::{Evidence, PackEvidence, claimed, num, result, seed_list};
+use crate::{ClaimReplay, Evidence, PackEvidence, claimed, num, result, seed_list};
+
+/// The most an exactly replayed number may differ from the claim, whatever digits it was written
+/// with: half a unit in the third decimal. A deterministic replay differs only by rounding.
+pub const EXACT_TOLERANCE: f64 = 5e-4;
+
+/// Float slack on top of the rounding, so that a value written to three decimals that sits
+/// exactly on a half unit is not refused for a last-bit difference.
+const FLOAT_SLACK: f64 = 1e-9;
+
+/// Mismatching numbers named in a failing summary; the rest are counted.
+const MISMATCHES_SHOWN: usize = 3;
 
 pub fn check(e: &Evidence) -> CheckResult {
     let pe = &e.primary;
@@ -33,156 +57,98 @@ pub fn check(e: &Evidence) -> CheckResult {
         r.inconclusive = true;
         return r;
     };
-    let mut figures = vec![reproduced_figure(task, split, repro_pgr, &repro)];
-    if let Some(v) = RunSummary::of(pe.vanilla, pe.pack).pgr {
-        figures.push(Figure {
-            label: format!("vanilla PGR ({task}, {split})"),
-            value: v,
-            unit: Unit::Pgr,
-            ci95: None,
-        });
-    }
-    let Some(claim) = e.claim else {
+    if e.replays.is_empty() {
         let mut r = result(
             CheckId::Reproduction,
             CheckStatus::NotApplicable,
             format!(
-                "No claim on {task}: the method reproduces at PGR {} on the {split} split (seeds {}).",
+                "No claim: the method reproduces at PGR {} on {task}'s {split} split (seeds {}).",
                 num(repro_pgr),
                 seed_list(&pe.method.seeds)
             ),
         );
-        r.figures = figures;
+        r.figures = vec![reproduced_figure(task, split, repro_pgr, &repro)];
+        if let Some(v) = RunSummary::of(pe.vanilla, pe.pack).pgr {
+            r.figures.push(vanilla_figure(task, split, v));
+        }
         return r;
-    };
-    let Some(private) = ClaimVsPrivate::of(claim, pe) else {
-        let mut r =
-            result(CheckId::Reproduction, CheckStatus::Warn, "Inconclusive: PGR is undefined.".to_owned());
-        r.inconclusive = true;
-        return r;
-    };
-    figures = private.figures(task, split);
-    let mut notes = private.notes.clone();
-    if claim.task != *task {
-        notes.push(format!("The claim names task {}, verified on pack {task}.", claim.task));
     }
-    let replay = pe.replay.and_then(|r| ReplayComparison::of(claim, r, pe));
 
-    let mut r = match &replay {
-        Some(rep) => {
-            figures.insert(0, rep.figure());
-            notes.extend(rep.notes.iter().cloned());
-            let private_sentence = format!(
-                "on the private split the method gives {} (claim − private {:+.3}, tolerance ±{})",
-                num(private.repro_pgr),
-                private.diff,
-                num(private.tolerance())
-            );
-            let mut r = if rep.outside() {
-                result(
-                    CheckId::Reproduction,
-                    CheckStatus::Fail,
-                    format!(
-                        "Claimed PGR {} does not reproduce: the replay on {} with seeds {} gives {} \
-                         (allowed ±{}: rounding {} + 1.96 × seed SE {}); {private_sentence}.",
-                        claimed(claim.pgr),
-                        rep.split,
-                        seed_list(&rep.seeds),
-                        num(rep.replay_pgr),
-                        num(rep.tolerance()),
-                        claimed(rep.rounding),
-                        num(rep.seed_se)
-                    ),
-                )
-            } else if private.exceeds() {
-                result(
-                    CheckId::Reproduction,
-                    CheckStatus::Warn,
-                    format!(
-                        "Claimed PGR {} replays on {} ({}) but not on the private split: {private_sentence}; \
-                         the gain may be specific to the claimed split.",
-                        claimed(claim.pgr),
-                        rep.split,
-                        num(rep.replay_pgr)
-                    ),
-                )
-            } else {
-                result(
-                    CheckId::Reproduction,
-                    CheckStatus::Pass,
-                    format!(
-                        "Claimed PGR {} reproduces: the replay on {} with seeds {} gives {} (within ±{}); \
-                         {private_sentence}.",
-                        claimed(claim.pgr),
-                        rep.split,
-                        seed_list(&rep.seeds),
-                        num(rep.replay_pgr),
-                        num(rep.tolerance())
-                    ),
-                )
-            };
-            r.detectable = Some(rep.mde());
-            r.per_seed = rep.per_seed.clone();
-            r
+    let verdicts: Vec<ClaimVerdict> = e.replays.iter().map(ClaimVerdict::of).collect();
+    let mut notes: Vec<String> = verdicts.iter().flat_map(|v| v.notes.iter().cloned()).collect();
+    let mut figures: Vec<Figure> = verdicts.iter().filter_map(|v| v.figure.clone()).collect();
+    let primary_claim = e.claim;
+    let private = primary_claim.and_then(|c| ClaimVsPrivate::of(c, pe));
+    match &private {
+        Some(p) => {
+            figures.extend(p.figures(task, split));
+            notes.extend(p.notes.iter().cloned());
         }
         None => {
-            notes.push(
-                "No replay on the claim's own split: decided on the private split, whose split noise \
-                 hides smaller inflations."
-                    .to_owned(),
-            );
-            let mut r = if private.exceeds() {
-                result(
-                    CheckId::Reproduction,
-                    CheckStatus::Fail,
-                    format!(
-                        "Claimed PGR {} does not hold on the private split: the reproduction gives {}, \
-                         {} lower, beyond the 1.96 × SE_diff = {} tolerance.",
-                        claimed(claim.pgr),
-                        num(private.repro_pgr),
-                        num(private.diff),
-                        num(private.tolerance())
-                    ),
-                )
-            } else if private.inconclusive() {
-                let mut r = result(
-                    CheckId::Reproduction,
-                    CheckStatus::Warn,
-                    format!(
-                        "Inconclusive: the private reproduction ({}, split of {} examples) can only detect \
-                         differences of {} PGR, more than the claimed gain of {} over vanilla.",
-                        num(private.repro_pgr),
-                        private.repro_n,
-                        num(private.mde),
-                        num(private.claimed_gain)
-                    ),
-                );
-                r.inconclusive = true;
-                r
-            } else {
-                result(
-                    CheckId::Reproduction,
-                    CheckStatus::Pass,
-                    format!(
-                        "Claimed PGR {} is consistent with the private reproduction {} (difference {:+.3} \
-                         within ±{}; detectable {}).",
-                        claimed(claim.pgr),
-                        num(private.repro_pgr),
-                        private.diff,
-                        num(private.tolerance()),
-                        num(private.mde)
-                    ),
-                )
-            };
-            r.detectable = Some(private.mde);
-            r.per_seed = private_per_seed(claim, pe.method);
-            r
+            figures.push(reproduced_figure(task, split, repro_pgr, &repro));
+            if let Some(v) = RunSummary::of(pe.vanilla, pe.pack).pgr {
+                figures.push(vanilla_figure(task, split, v));
+            }
         }
+    }
+
+    let worst = verdicts.iter().map(|v| v.status).max_by_key(|s| severity(*s)).unwrap_or(CheckStatus::Pass);
+    let private_warning = private.as_ref().filter(|p| p.exceeds()).map(|p| {
+        format!(
+            "the claim on {task} sits above the private reproduction ({}, claim − private {:+.3}, tolerance \
+             ±{}): the gain may be specific to the claimed split",
+            num(p.repro_pgr),
+            p.diff,
+            num(p.tolerance())
+        )
+    });
+    let status = match (worst, &private_warning) {
+        (CheckStatus::Pass, Some(_)) => CheckStatus::Warn,
+        (s, _) => s,
     };
+    let mut sentences: Vec<String> = Vec::new();
+    // Failing claims first, then those needing a human, then the ones that replayed.
+    for wanted in [CheckStatus::Fail, CheckStatus::Warn, CheckStatus::Pass] {
+        sentences.extend(verdicts.iter().filter(|v| v.status == wanted).map(|v| v.sentence.clone()));
+    }
+    if let Some(w) = &private_warning {
+        sentences.push(format!("But {w}."));
+    } else if let Some(p) = &private {
+        sentences.push(format!(
+            "On the private split the method gives {} (claim − private {:+.3}, tolerance ±{}).",
+            num(p.repro_pgr),
+            p.diff,
+            num(p.tolerance())
+        ));
+    }
+    let mut r = result(CheckId::Reproduction, status, sentences.join(" "));
+    r.inconclusive =
+        status == CheckStatus::Warn && worst == CheckStatus::Warn && verdicts.iter().any(|v| v.inconclusive);
+    // The primary claim's replay is the per-seed evidence a reviewer reads first.
+    let primary_verdict = verdicts.iter().find(|v| primary_claim.is_some_and(|c| std::ptr::eq(c, v.claim)));
+    match primary_verdict {
+        Some(v) if !v.per_seed.is_empty() => r.per_seed = v.per_seed.clone(),
+        _ => {
+            if let Some(c) = primary_claim {
+                r.per_seed = private_per_seed(c, pe.method);
+            }
+        }
+    }
+    r.detectable = verdicts.iter().filter_map(|v| v.detectable).reduce(f64::max);
     r.detectable_unit = Some(Unit::Pgr);
     r.figures = figures;
     r.notes = notes;
     r
+}
+
+/// Orders statuses for "the worst of": a fail outranks a warning outranks a pass.
+fn severity(s: CheckStatus) -> u8 {
+    match s {
+        CheckStatus::Fail => 3,
+        CheckStatus::Warn => 2,
+        CheckStatus::Pass => 1,
+        CheckStatus::NotApplicable => 0,
+    }
 }
 
 /// How this check labels the reproduced PGR (the export finds the figure by it).
@@ -207,6 +173,10 @@ fn reproduced_figure(task: &str, split: &str, pgr: f64, s: &RunSummary) -> Figur
     }
 }
 
+fn vanilla_figure(task: &str, split: &str, pgr: f64) -> Figure {
+    Figure { label: format!("vanilla PGR ({task}, {split})"), value: pgr, unit: Unit::Pgr, ci95: None }
+}
+
 /// The claim's per-seed values beside the private re-run's.
 fn private_per_seed(claim: &Claim, method: &RunReport) -> Vec<SeedEvidence> {
     method
@@ -221,51 +191,104 @@ fn private_per_seed(claim: &Claim, method: &RunReport) -> Vec<SeedEvidence> {
         .collect()
 }
 
-/// The replay on the claim's own split and seeds against the claim.
+/// The most a number written as `x` may differ from an exact replay.
+pub fn exact_tolerance(x: f64) -> f64 {
+    stats::half_unit(x).min(EXACT_TOLERANCE) + FLOAT_SLACK
+}
+
+/// What the replay of one claim says about it.
 #[derive(Debug, Clone)]
-struct ReplayComparison {
-    replay_pgr: f64,
-    split: &'static str,
-    seeds: Vec<u64>,
-    rounding: f64,
-    seed_se: f64,
-    diff: f64,
+struct ClaimVerdict<'a> {
+    claim: &'a Claim,
+    status: CheckStatus,
+    inconclusive: bool,
+    sentence: String,
+    figure: Option<Figure>,
     per_seed: Vec<SeedEvidence>,
+    detectable: Option<f64>,
     notes: Vec<String>,
 }
 
-impl ReplayComparison {
-    fn of(claim: &Claim, replay: &RunReport, pe: &PackEvidence) -> Option<ReplayComparison> {
-        let summary = RunSummary::of(replay, pe.pack);
-        let replay_pgr = summary.pgr?;
-        let mut notes = Vec::new();
-        let seed_se = match summary.seed_se {
-            Some(se) if summary.k >= 2 => se,
-            _ => {
-                notes.push(
-                    "The replay has fewer than two seeds: its seed spread is taken from the private re-run."
-                        .to_owned(),
+impl<'a> ClaimVerdict<'a> {
+    fn of(replay: &ClaimReplay<'a>) -> ClaimVerdict<'a> {
+        let claim = replay.claim;
+        let task = &claim.task;
+        let verdict = |status, sentence: String| ClaimVerdict {
+            claim,
+            status,
+            inconclusive: false,
+            sentence,
+            figure: None,
+            per_seed: Vec::new(),
+            detectable: None,
+            notes: Vec::new(),
+        };
+        let pgr = claimed(claim.pgr);
+        let Some(split) = claim.split else {
+            return verdict(
+                CheckStatus::Fail,
+                format!(
+                    "The claim of PGR {pgr} on {task} names no split, so it cannot be replayed: a number \
+                     that cannot be checked does not count."
+                ),
+            );
+        };
+        if matches!(split, Split::Private | Split::A | Split::B) {
+            return verdict(
+                CheckStatus::Fail,
+                format!(
+                    "The claim of PGR {pgr} on {task} is on the {split} split, which an author cannot have \
+                     scored on{}.",
+                    if split == Split::Private {
+                        " (it is held out for verification)"
+                    } else {
+                        " (a training split)"
+                    }
+                ),
+            );
+        }
+        if claim.seeds.is_empty() {
+            return verdict(
+                CheckStatus::Fail,
+                format!("The claim of PGR {pgr} on {task} lists no seeds, so it cannot be replayed."),
+            );
+        }
+        if let Some(refusal) = &replay.refusal {
+            return verdict(
+                CheckStatus::Fail,
+                format!(
+                    "The method failed in the replay of the claim of PGR {pgr} on {task} ({split}): {refusal}"
+                ),
+            );
+        }
+        let (pack, run) = match (replay.pack, replay.run) {
+            (Some(pack), Some(run)) => (pack, run),
+            (pack, _) => {
+                let why = if pack.is_none() {
+                    "this install has no pack of that name"
+                } else {
+                    "the verification made no replay of it"
+                };
+                let mut v = verdict(
+                    CheckStatus::Warn,
+                    format!("The claim of PGR {pgr} on {task} cannot be replayed here: {why}."),
                 );
-                RunSummary::of(pe.method, pe.pack).seed_se.unwrap_or(0.0)
+                v.inconclusive = true;
+                return v;
             }
         };
-        let mut claim_seeds = claim.seeds.clone();
-        let mut replay_seeds = replay.seeds.clone();
-        claim_seeds.sort_unstable();
-        replay_seeds.sort_unstable();
-        if claim_seeds != replay_seeds {
-            notes.push(format!(
-                "The replay ran seeds {}, the claim lists {}.",
-                seed_list(&replay.seeds),
-                seed_list(&claim.seeds)
-            ));
-        }
-        if let Some(split) = claim.split
-            && split != replay.eval_split.split()
-        {
-            notes.push(format!("The replay ran on {}, the claim was made on {}.", replay.eval_split, split));
-        }
-        let per_seed = replay
+        let summary = RunSummary::of(run, pack);
+        let Some(replay_pgr) = summary.pgr else {
+            let mut v = verdict(
+                CheckStatus::Warn,
+                format!(
+                    "The replay of the claim on {task} ({split}) has no gap over the teacher: PGR is undefined."
+                ),
+            );
+            v.inconclusive = true;
+            return v;
+        };
+        let per_seed: Vec<SeedEvidence> = run
             .per_seed
             .iter()
             .map(|s| SeedEvidence {
@@ -275,44 +298,181 @@ impl ReplayComparison {
                 baseline: None,
             })
             .collect();
-        Some(ReplayComparison {
-            replay_pgr,
-            split: replay.eval_split.as_str(),
-            seeds: replay.seeds.clone(),
-            rounding: stats::half_unit(claim.pgr),
-            seed_se,
-            diff: claim.pgr - replay_pgr,
-            per_seed,
-            notes,
-        })
-    }
-
-    fn tolerance(&self) -> f64 {
-        self.rounding + stats::tolerance(self.seed_se)
-    }
-
-    fn mde(&self) -> f64 {
-        self.rounding + stats::mde(self.seed_se)
-    }
-
-    /// Deterministic replay: a claim off in either direction did not come from this method.
-    fn outside(&self) -> bool {
-        self.diff.abs() > self.tolerance() + 1e-12
-    }
-
-    fn figure(&self) -> Figure {
-        let half = self.tolerance();
-        Figure {
-            label: format!(
-                "replayed PGR ({}, seeds {}; rounding + seed noise)",
-                self.split,
-                seed_list(&self.seeds)
-            ),
-            value: self.replay_pgr,
-            unit: Unit::Pgr,
-            ci95: Some([self.replay_pgr - half, self.replay_pgr + half]),
+        let seeds = seed_list(&run.seeds);
+        let mut notes = Vec::new();
+        let unreplayed: Vec<u64> = claim.seeds.iter().copied().filter(|s| !run.seeds.contains(s)).collect();
+        if !unreplayed.is_empty() {
+            notes.push(format!(
+                "The claim on {task} lists seeds the replay did not run ({}): their per-seed values are unchecked.",
+                seed_list(&unreplayed)
+            ));
+        }
+        let conditions = Conditions::compare(claim, run);
+        let figure_label = |how: &str| format!("replayed PGR ({task}, {split}, seeds {seeds}; {how})");
+        match conditions {
+            Conditions::Same => {
+                let mismatches = exact_mismatches(claim, run);
+                let tolerance = exact_tolerance(claim.pgr);
+                let (status, sentence) = if mismatches.is_empty() {
+                    (
+                        CheckStatus::Pass,
+                        format!(
+                            "The claim of PGR {pgr} on {task} replays exactly: {split} split, seeds {seeds}, \
+                             same engine, backend and pack give {} and every number the claim writes.",
+                            num(replay_pgr)
+                        ),
+                    )
+                } else {
+                    let shown: Vec<&str> =
+                        mismatches.iter().take(MISMATCHES_SHOWN).map(String::as_str).collect();
+                    let more = mismatches.len().saturating_sub(MISMATCHES_SHOWN);
+                    (
+                        CheckStatus::Fail,
+                        format!(
+                            "The claim of PGR {pgr} on {task} does not replay: under the conditions it records \
+                             ({split} split, seeds {seeds}) the engine is deterministic, yet {}{}.",
+                            shown.join("; "),
+                            if more > 0 { format!(" and {more} more") } else { String::new() }
+                        ),
+                    )
+                };
+                ClaimVerdict {
+                    claim,
+                    status,
+                    inconclusive: false,
+                    sentence,
+                    figure: Some(Figure {
+                        label: figure_label("exact replay, ± rounding"),
+                        value: replay_pgr,
+                        unit: Unit::Pgr,
+                        ci95: Some([replay_pgr - tolerance, replay_pgr + tolerance]),
+                    }),
+                    per_seed,
+                    detectable: Some(tolerance),
+                    notes,
+                }
+            }
+            Conditions::Differ(why) => {
+                // Only the replay's own measured seed spread, never an SE the author wrote.
+                let seed_se = summary.seed_se.filter(|_| summary.k >= 2).unwrap_or(0.0);
+                let quantile = if summary.k >= 2 { stats::t_975(summary.k - 1) } else { 0.0 };
+                let tolerance = stats::half_unit(claim.pgr) + quantile * seed_se + FLOAT_SLACK;
+                let diff = claim.pgr - replay_pgr;
+                notes.push(format!("The claim on {task} could not be replayed exactly: {why}."));
+                let (status, sentence) = if diff.abs() > tolerance {
+                    (
+                        CheckStatus::Fail,
+                        format!(
+                            "The claim of PGR {pgr} on {task} does not reproduce: the replay on {split} with seeds \
+                             {seeds} gives {} (allowed ±{}: rounding + t × the replay's seed SE; not an exact \
+                             replay, since {why}).",
+                            num(replay_pgr),
+                            num(tolerance)
+                        ),
+                    )
+                } else {
+                    (
+                        CheckStatus::Warn,
+                        format!(
+                            "The claim of PGR {pgr} on {task} is within ±{} of its replay ({} on {split}, seeds \
+                             {seeds}), but only statistically: {why}, so the replay cannot confirm the numbers.",
+                            num(tolerance),
+                            num(replay_pgr)
+                        ),
+                    )
+                };
+                ClaimVerdict {
+                    claim,
+                    status,
+                    inconclusive: status == CheckStatus::Warn,
+                    sentence,
+                    figure: Some(Figure {
+                        label: figure_label("statistical comparison"),
+                        value: replay_pgr,
+                        unit: Unit::Pgr,
+                        ci95: Some([replay_pgr - tolerance, replay_pgr + tolerance]),
+                    }),
+                    per_seed,
+                    detectable: Some(tolerance),
+                    notes,
+                }
+            }
         }
     }
+}
+
+/// Whether a replay ran under the conditions a claim records.
+#[derive(Debug, Clone, PartialEq)]
+enum Conditions {
+    Same,
+    /// Why not, as a clause: "the claim records no conditions".
+    Differ(String),
+}
+
+impl Conditions {
+    fn compare(claim: &Claim, run: &RunReport) -> Conditions {
+        let Some(m) = &claim.measured else {
+            return Conditions::Differ(
+                "the claim does not record how it was measured (schema version 1)".into(),
+            );
+        };
+        let mut differences = Vec::new();
+        if m.engine_version != run.engine_version {
+            differences.push(format!("engine {} here, {} claimed", run.engine_version, m.engine_version));
+        }
+        if m.backend != run.device.backend {
+            differences.push(format!(
+                "backend {} here, {} claimed",
+                run.device.backend.as_str(),
+                m.backend.as_str()
+            ));
+        } else if m.adapter != run.device.adapter {
+            differences.push(format!("adapter {} here, {} claimed", run.device.adapter, m.adapter));
+        }
+        if m.pack_sha256 != run.data_sha256 {
+            differences.push("the pack's data differ from the one claimed".to_owned());
+        }
+        if differences.is_empty() { Conditions::Same } else { Conditions::Differ(differences.join(", ")) }
+    }
+}
+
+/// Every number of `claim` that an exact replay does not give, as "seed 43's PGR 0.412 is
+/// 0.350 on replay".
+fn exact_mismatches(claim: &Claim, run: &RunReport) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut compare = |what: String, written: f64, replayed: Option<f64>| match replayed {
+        Some(r) if (written - r).abs() <= exact_tolerance(written) => {}
+        Some(r) => out.push(format!("{what} {} is {} on replay", claimed(written), num_exact(r))),
+        None => out.push(format!("{what} {} has no replayed value", claimed(written))),
+    };
+    let a = &run.aggregate;
+    compare("the headline PGR".into(), claim.pgr, a.pgr);
+    for (what, written, replayed) in [
+        ("the weak accuracy", claim.weak_acc, a.weak_acc),
+        ("the ceiling accuracy", claim.ceiling_acc, a.ceiling_acc),
+        ("the student accuracy", claim.student_acc, a.student_acc),
+    ] {
+        if let Some(w) = written {
+            compare(what.into(), w, Some(replayed));
+        }
+    }
+    for s in &claim.per_seed {
+        let replayed = run.per_seed.iter().find(|r| r.seed == s.seed);
+        if replayed.is_none() && !run.seeds.contains(&s.seed) {
+            // Not replayed (more seeds than a verification runs): noted, not judged.
+            continue;
+        }
+        compare(format!("seed {}'s PGR", s.seed), s.pgr, replayed.and_then(|r| r.pgr));
+        if let Some(acc) = s.student_acc {
+            compare(format!("seed {}'s student accuracy", s.seed), acc, replayed.map(|r| r.student_acc));
+        }
+    }
+    out
+}
+
+/// A replayed number with enough digits to show how far it is from a three-decimal claim.
+fn num_exact(x: f64) -> String {
+    format!("{x:.4}")
 }
 
 /// A claim against the method's re-run on the private split, with both splits' noise and both
@@ -344,13 +504,15 @@ impl ClaimVsPrivate {
         let repro = RunSummary::of(pe.method, pe.pack);
         let repro_pgr = repro.pgr?;
         let mut notes = Vec::new();
-        let claimed_per_seed: Vec<f64> = claim.per_seed.iter().map(|s| s.pgr).collect();
-        let claim_seed_se = match (claim.pgr_se, stats::seed_se(&claimed_per_seed)) {
-            (Some(se), _) => se,
-            (None, Some(se)) => se,
-            (None, None) => {
+        // Seed noise on the claimed side is measured, never written: the replay's spread when
+        // there is one, else the private re-run's. An author's `pgr_se` is not read.
+        let replay_seed_se =
+            pe.replay.map(|r| RunSummary::of(r, pe.pack)).filter(|r| r.k >= 2).and_then(|r| r.seed_se);
+        let claim_seed_se = match replay_seed_se {
+            Some(se) => se,
+            None => {
                 notes.push(
-                    "The claim gives no SE or per-seed values: its seed noise is taken as the reproduction's."
+                    "No replay with two or more seeds: the claim's seed noise is taken as the private re-run's."
                         .to_owned(),
                 );
                 repro.seed_se.unwrap_or(0.0)
@@ -453,65 +615,165 @@ mod tests {
     use aar_review_schemas::vocab::EvalSplit;
 
     use super::*;
-    use crate::fixtures::{SEEDS, Scenario, run_pgr};
+    use crate::fixtures::{self, SEEDS, Scenario, run_pgr};
+
+    /// The honest scenario's claim, inflated by `by` PGR on the headline and on every seed, with
+    /// the accuracies moved to match: what an author who edits numbers would write.
+    fn inflate(s: &mut Scenario, by: f64) {
+        let claim = s.claim_mut();
+        claim.pgr = ((claim.pgr + by) * 1000.0).round() / 1000.0;
+        for seed in &mut claim.per_seed {
+            seed.pgr = ((seed.pgr + by) * 1000.0).round() / 1000.0;
+        }
+    }
 
     #[test]
-    fn a_faithful_claim_reproduces_on_replay_and_private() {
+    fn a_faithful_claim_replays_exactly() {
         let s = Scenario::honest(150, 150);
         let r = check(&s.evidence());
         assert_eq!(r.status, CheckStatus::Pass, "{r:#?}");
-        assert!(r.summary.contains("replay on dev with seeds 42–46 gives 0.600"), "{}", r.summary);
+        assert!(r.summary.contains("replays exactly: dev split, seeds 42–46"), "{}", r.summary);
         assert_eq!(r.detectable_unit, Some(Unit::Pgr));
+        assert!(r.detectable.unwrap() <= EXACT_TOLERANCE + 1e-6, "{r:#?}");
         assert_eq!(r.per_seed.len(), 5);
         assert!(r.figures.iter().any(|f| f.label.starts_with("reproduced PGR") && f.ci95.is_some()));
     }
 
     #[test]
-    fn an_inflated_claim_fails_the_replay_even_when_private_noise_would_hide_it() {
+    fn an_inflation_inside_seed_noise_fails_an_exact_replay() {
+        // The red team's attack: +0.062 on the headline and every seed. The old tolerance
+        // (rounding + 1.96 seed SE) let it through; an exact replay does not.
         let mut s = Scenario::honest(150, 150);
-        // 0.62 claimed, 0.55 replayed: 0.07 is far inside the private split's noise (tolerance
-        // ≈ 0.3 at n = 150) but far outside rounding + seed noise of a deterministic replay.
-        s.claim_mut().pgr = 0.62;
-        s.replay =
-            Some(run_pgr("digits", EvalSplit::Dev, "logconf", &SEEDS, &[0.55, 0.57, 0.53, 0.56, 0.54]));
+        inflate(&mut s, 0.062);
         let r = check(&s.evidence());
         assert_eq!(r.status, CheckStatus::Fail, "{r:#?}");
-        assert!(
-            r.summary.starts_with("Claimed PGR 0.62 does not reproduce: the replay on dev"),
-            "{}",
-            r.summary
-        );
-        assert!(r.summary.contains("gives 0.550"), "{}", r.summary);
-        // The same claim is within the rounding + seed tolerance when the replay gives 0.61.
-        s.replay =
-            Some(run_pgr("digits", EvalSplit::Dev, "logconf", &SEEDS, &[0.61, 0.63, 0.59, 0.62, 0.60]));
-        assert_eq!(check(&s.evidence()).status, CheckStatus::Pass);
+        assert!(r.summary.contains("does not replay"), "{}", r.summary);
+        assert!(r.summary.contains("the headline PGR 0.662 is 0.6000 on replay"), "{}", r.summary);
+        // Even one seed off by a thousandth beyond rounding is a fail.
+        let mut s = Scenario::honest(150, 150);
+        s.claim_mut().per_seed[2].pgr = 0.581;
+        let r = check(&s.evidence());
+        assert_eq!(r.status, CheckStatus::Fail, "{r:#?}");
+        assert!(r.summary.contains("seed 44's PGR 0.581 is 0.5800 on replay"), "{}", r.summary);
     }
 
     #[test]
-    fn without_a_replay_an_inflated_claim_fails_on_private() {
-        let mut s = Scenario::honest(150, 1500);
-        s.replay = None;
-        s.claim_mut().pgr = 0.9;
+    fn writing_fewer_digits_buys_no_tolerance() {
+        // "0.6" for a method that replays at 0.643 once passed with ±0.05 of rounding on top of
+        // the seed noise; now the rounding allowance is at most 5e-4.
+        let mut s = Scenario::honest(150, 150);
+        s.replay =
+            Some(run_pgr("digits", EvalSplit::Dev, "logconf", &SEEDS, &[0.643, 0.663, 0.623, 0.653, 0.633]));
         s.claim_mut().per_seed.clear();
+        s.claim_mut().pgr = 0.643;
+        assert_eq!(check(&s.evidence()).status, CheckStatus::Pass);
+        s.claim_mut().pgr = 0.6;
         let r = check(&s.evidence());
         assert_eq!(r.status, CheckStatus::Fail, "{r:#?}");
-        assert!(r.summary.contains("does not hold on the private split"), "{}", r.summary);
-        // The honest 0.6 passes the same comparison.
-        s.claim_mut().pgr = 0.6;
-        assert_eq!(check(&s.evidence()).status, CheckStatus::Pass);
+        // More digits hold the claim to them: 0.6434 is off by 4e-4, beyond half of the fourth.
+        s.claim_mut().pgr = 0.6434;
+        assert_eq!(check(&s.evidence()).status, CheckStatus::Fail);
+        assert!((exact_tolerance(0.7) - 5e-4).abs() < 1e-6);
+        assert!((exact_tolerance(0.6234) - 5e-5).abs() < 1e-6);
     }
 
     #[test]
-    fn tiny_splits_make_the_private_comparison_inconclusive() {
-        let mut s = Scenario::honest(30, 30);
-        s.replay = None;
+    fn an_author_written_se_is_never_read() {
+        // Claimed 0.793 with pgr_se 0.3 for a method that replays at 0.60.
+        let mut s = Scenario::honest(150, 150);
+        s.claim_mut().pgr = 0.793;
+        s.claim_mut().pgr_se = Some(0.3);
+        s.claim_mut().per_seed.clear();
+        assert_eq!(check(&s.evidence()).status, CheckStatus::Fail);
+        // The same SE without recorded conditions: the statistical comparison uses the replay's
+        // measured seed SE (≈ 0.007), so it still fails.
+        s.claim_mut().measured = None;
+        let r = check(&s.evidence());
+        assert_eq!(r.status, CheckStatus::Fail, "{r:#?}");
+        assert!(r.summary.contains("not an exact replay"), "{}", r.summary);
+    }
+
+    #[test]
+    fn claims_that_cannot_be_replayed_fail_with_the_reason() {
+        let mut s = Scenario::honest(150, 150);
+        s.claim_mut().split = None;
+        let r = check(&s.evidence());
+        assert_eq!(r.status, CheckStatus::Fail, "{r:#?}");
+        assert!(r.summary.contains("names no split"), "{}", r.summary);
+        for (split, words) in [(Split::Private, "held out for verification"), (Split::B, "a training split")]
+        {
+            s.claim_mut().split = Some(split);
+            let r = check(&s.evidence());
+            assert_eq!(r.status, CheckStatus::Fail, "{r:#?}");
+            assert!(
+                r.summary.contains("cannot have scored on") && r.summary.contains(words),
+                "{}",
+                r.summary
+            );
+        }
+        s.claim_mut().split = Some(Split::Dev);
+        s.claim_mut().seeds.clear();
+        assert!(check(&s.evidence()).summary.contains("lists no seeds"));
+    }
+
+    #[test]
+    fn a_weak_first_claim_does_not_shield_an_inflated_second_one() {
+        let mut s = Scenario::honest(150, 150);
+        let wine = fixtures::pack("wine", 150, 299, 150);
+        let mut second = fixtures::claim("wine", Some(Split::Dev), 0.9, &[0.9; 5]);
+        second.pgr = 0.9;
+        let replay = run_pgr("wine", EvalSplit::Dev, "logconf", &SEEDS, &[0.5; 5]);
+        s.add_claim(second, Some(wine), Some(replay), None);
+        let r = check(&s.evidence());
+        assert_eq!(r.status, CheckStatus::Fail, "{r:#?}");
+        assert!(r.summary.starts_with("The claim of PGR 0.9 on wine does not replay"), "{}", r.summary);
+        assert!(r.summary.contains("The claim of PGR 0.6 on digits replays exactly"), "{}", r.summary);
+    }
+
+    #[test]
+    fn a_method_that_fails_a_replay_fails_the_claim() {
+        let mut s = Scenario::honest(150, 150);
+        let wine = fixtures::pack("wine", 150, 299, 150);
+        let second = fixtures::claim("wine", Some(Split::Dev), 0.5, &[0.5; 5]);
+        s.add_claim(second, Some(wine), None, Some("runtime error at method.rhai:3:5".into()));
+        let r = check(&s.evidence());
+        assert_eq!(r.status, CheckStatus::Fail, "{r:#?}");
+        assert!(r.summary.contains("failed in the replay of the claim of PGR 0.5 on wine"), "{}", r.summary);
+    }
+
+    #[test]
+    fn without_recorded_conditions_a_claim_is_never_verified() {
+        let mut s = Scenario::honest(150, 150);
+        s.claim_mut().measured = None;
         let r = check(&s.evidence());
         assert_eq!(r.status, CheckStatus::Warn, "{r:#?}");
         assert!(r.inconclusive);
-        assert!(r.summary.starts_with("Inconclusive"), "{}", r.summary);
-        // MDE = 2.8 × SE_diff, dominated by two splits of 30: SE_split ≈ .073/.39 ≈ .19 each.
-        assert!(r.detectable.unwrap() > 0.35, "{r:#?}");
+        assert!(r.summary.contains("only statistically"), "{}", r.summary);
+        assert!(r.notes.iter().any(|n| n.contains("does not record how it was measured")), "{:?}", r.notes);
+        // Another backend: the same.
+        let mut s = Scenario::honest(150, 150);
+        s.claim_mut().measured.as_mut().unwrap().backend = aar_review_schemas::vocab::Backend::Wgpu;
+        let r = check(&s.evidence());
+        assert_eq!(r.status, CheckStatus::Warn, "{r:#?}");
+        assert!(r.notes.iter().any(|n| n.contains("backend flex here, wgpu claimed")), "{:?}", r.notes);
+    }
+
+    #[test]
+    fn a_claim_on_an_unknown_pack_needs_a_human() {
+        let mut s = Scenario::honest(150, 150);
+        s.add_claim(fixtures::claim("chat", Some(Split::Dev), 0.5, &[]), None, None, None);
+        let r = check(&s.evidence());
+        assert_eq!(r.status, CheckStatus::Warn, "{r:#?}");
+        assert!(r.summary.contains("no pack of that name"), "{}", r.summary);
+    }
+
+    #[test]
+    fn a_replayed_claim_far_above_the_private_split_is_a_warning() {
+        let mut s = Scenario::honest(1500, 1500);
+        s.method = run_pgr("digits", EvalSplit::Private, "logconf", &SEEDS, &[0.30, 0.31, 0.29, 0.30, 0.30]);
+        let r = check(&s.evidence());
+        assert_eq!(r.status, CheckStatus::Warn, "{r:#?}");
+        assert!(r.summary.contains("may be specific to the claimed split"), "{}", r.summary);
     }
 
     #[test]
@@ -525,13 +787,16 @@ mod tests {
     }
 
     #[test]
-    fn se_diff_combines_both_sides_seed_and_split_noise() {
-        let s = Scenario::honest(150, 150);
+    fn se_diff_combines_measured_seed_and_split_noise_of_both_sides() {
+        let mut s = Scenario::honest(150, 150);
+        s.claim_mut().pgr_se = Some(0.5);
         let e = s.evidence();
         let c = ClaimVsPrivate::of(e.claim.unwrap(), &e.primary).unwrap();
         // claim on dev (150) and private (150) at student acc .804: split SE .0324/.39 = .0831.
         assert!((c.claim_split_se - 0.0831).abs() < 1e-3, "{c:?}");
         assert!((c.repro_split_se - 0.0831).abs() < 1e-3, "{c:?}");
+        // The claimed side's seed SE is the replay's, not the 0.5 the author wrote.
+        assert!(c.claim_seed_se < 0.01, "{c:?}");
         let expected = (c.claim_seed_se.powi(2)
             + c.claim_split_se.powi(2)
             + c.repro_seed_se.powi(2)

@@ -1,6 +1,6 @@
 //! Sandbox: what the method did inside the sandbox, over every run of it the verification made
-//! (the method, its replay, both ablations, the other packs and the negative control; vanilla is
-//! built in and has no log). Any incident — a refused call, a probe of something the sandbox
+//! (the method, every claim's replay, both ablations, the other packs and the negative control,
+//! and the runs it failed; vanilla is built in and has no log). Any incident — a refused call, a probe of something the sandbox
 //! does not offer (such as `ctx.gold`), a limit hit, a bad output — fails the check, one note per
 //! incident naming its kind, what, where in the source and which run. A method run without an
 //! access log cannot be audited and warns. Otherwise it passes, with the properties read and host
@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use aar_review_schemas::bundle::MethodFamily;
 use aar_review_schemas::method::{Incident, Limit, MethodErrorKind};
 use aar_review_schemas::run::RunReport;
 use aar_review_schemas::verification::{CheckId, CheckResult, CheckStatus, Figure, Unit};
@@ -19,7 +20,16 @@ pub fn check(e: &Evidence) -> CheckResult {
     let p = &e.primary;
     let name = &p.pack.name;
     runs.push((format!("method on {name} ({})", p.method.eval_split), p.method));
-    if let Some(r) = p.replay {
+    for replay in &e.replays {
+        if let Some(r) = replay.run
+            && !runs.iter().any(|(_, seen)| std::ptr::eq(*seen, r))
+        {
+            runs.push((format!("replay on {} ({})", r.task, r.eval_split), r));
+        }
+    }
+    if let Some(r) = p.replay
+        && !runs.iter().any(|(_, seen)| std::ptr::eq(*seen, r))
+    {
         runs.push((format!("replay on {name} ({})", r.eval_split), r));
     }
     if let Some(r) = p.shuffled {
@@ -40,8 +50,14 @@ pub fn check(e: &Evidence) -> CheckResult {
     let mut reads: BTreeMap<&str, u64> = BTreeMap::new();
     let mut calls: BTreeMap<&str, u64> = BTreeMap::new();
     let mut audited = 0usize;
-    for (label, run) in &runs {
-        let Some(log) = &run.method.access_log else {
+    // Runs the method did not finish are audited like the rest: a method that fails on purpose
+    // in the runs that test it must not hide what it read there.
+    let logs = runs
+        .iter()
+        .map(|(label, run)| (label.as_str(), run.method.access_log.as_ref()))
+        .chain(e.failed_runs.iter().map(|f| (f.label.as_str(), f.access_log.as_ref())));
+    for (label, log) in logs {
+        let Some(log) = log else {
             unaudited.push(label);
             continue;
         };
@@ -125,8 +141,21 @@ pub fn check(e: &Evidence) -> CheckResult {
     r.figures = figures;
     let mut notes = incidents;
     notes.extend(unaudited.iter().map(|l| format!("No access log for the {l}.")));
+    notes.push(family_note(e.manifest.family));
     r.notes = notes;
     r
+}
+
+/// What the declared family let the method read: the sandbox enforces it, so the report says it.
+pub fn family_note(family: MethodFamily) -> String {
+    match family {
+        MethodFamily::Teacher => "Declared family `teacher`: the method was handed the teacher's soft labels \
+                                  (ctx.teacher), and the teacher ablations test that it uses them."
+            .to_owned(),
+        MethodFamily::Unsupervised => "Declared family `unsupervised`: ctx.teacher was withheld from every run \
+                                       (reading it is a sandbox error), so the method cannot have used the teacher."
+            .to_owned(),
+    }
 }
 
 /// One incident as a sentence: kind, what, where, which run.
@@ -202,7 +231,8 @@ mod tests {
             .push(Incident { kind: MethodErrorKind::LimitExceeded { which: Limit::HostWork }, ..probe });
         let r = check(&s.evidence());
         assert_eq!(r.status, CheckStatus::Fail, "{r:#?}");
-        assert_eq!(r.notes.len(), 2, "{:?}", r.notes);
+        assert_eq!(r.notes.len(), 3, "{:?}", r.notes);
+        assert!(r.notes[2].starts_with("Declared family `teacher`"), "{}", r.notes[2]);
         assert_eq!(
             r.notes[0],
             "forbidden access to ctx.gold in targets(), epoch 0 at line 12, column 9 (replay on digits \
@@ -219,5 +249,39 @@ mod tests {
         let r = check(&s.evidence());
         assert_eq!(r.status, CheckStatus::Warn);
         assert!(r.summary.contains("method on digits (private)"), "{}", r.summary);
+    }
+
+    #[test]
+    fn runs_the_method_failed_are_audited_too() {
+        // An author who throws in the shuffled-teacher run after probing must not hide the probe.
+        let mut s = Scenario::honest(150, 150);
+        s.shuffled = None;
+        let probe = Incident {
+            entry: EntryPoint::Targets,
+            epoch: Some(1),
+            kind: MethodErrorKind::Forbidden { what: "ctx.gold".to_owned() },
+            message: "property ctx.gold is not available".to_owned(),
+            position: Some(SourcePosition { line: 4, column: 2 }),
+        };
+        let mut log = crate::fixtures::clean_log(2);
+        log.incidents.push(probe);
+        let mut e = s.evidence();
+        e.failed_runs.push(crate::FailedRun {
+            role: aar_review_schemas::verification::RunRole::ShuffledTeacher,
+            label: "shuffled teacher run on digits (private split)".to_owned(),
+            error: "runtime error".to_owned(),
+            access_log: Some(log),
+        });
+        let r = check(&e);
+        assert_eq!(r.status, CheckStatus::Fail, "{r:#?}");
+        assert!(r.notes[0].contains("(shuffled teacher run on digits (private split))"), "{:?}", r.notes);
+    }
+
+    #[test]
+    fn the_report_says_what_the_family_was_allowed_to_read() {
+        let mut s = Scenario::honest(150, 150);
+        s.manifest.family = aar_review_schemas::bundle::MethodFamily::Unsupervised;
+        let r = check(&s.evidence());
+        assert!(r.notes.last().unwrap().contains("ctx.teacher was withheld"), "{:?}", r.notes);
     }
 }

@@ -3,9 +3,10 @@
 //! notes use the re-runs: when a replay on the claim's split and seeds exists, a claim whose every
 //! per-seed PGR (three or more) sits above the replay's median at the same seeds is noted (honest
 //! values straddle their own median; the inflation itself fails `reproduction`); and when the
-//! claim left pre-registered seeds out, the
-//! note says whether the seeds it kept all rank above the median of the private re-run over every
-//! pre-registered seed (they look chosen). No claim: not applicable.
+//! claim left pre-registered seeds out and the private re-run ran them, the note says whether the
+//! seeds it kept all rank above that re-run's median (they look chosen). A verification's private
+//! runs use fresh secret seeds, so only a re-run on the pre-registered seeds gives that note. No
+//! claim: not applicable.
 
 use std::collections::BTreeSet;
 
