@@ -47,6 +47,45 @@ pub fn system_clock() -> Clock {
     Arc::new(|| Timestamp::from_offset_date_time(time::OffsetDateTime::now_utc()))
 }
 
+/// Where a verification's secrets come from: the seeds of its fresh runs, the permutations that
+/// disguise its packs and shuffle the teacher. Drawn per verification and never shown to the
+/// method, so an author cannot prepare for the runs that judge the method. Passed in, like the
+/// clock, so that tests can fix them.
+pub type Secrets = Arc<dyn Fn() -> u64 + Send + Sync>;
+
+/// The operating system's random numbers.
+pub fn system_secrets() -> Secrets {
+    Arc::new(|| {
+        getrandom::u64().unwrap_or_else(|_| {
+            // The OS source does not fail on the platforms this builds for; if it ever did, a
+            // randomly keyed hash of the time is still unknown to the method's author.
+            use std::hash::{BuildHasher, Hasher};
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u128(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .as_nanos(),
+            );
+            h.finish()
+        })
+    })
+}
+
+/// A fixed sequence of secrets from `seed` (splitmix64): for tests, and for reproducing a
+/// verification whose secrets are known.
+pub fn seeded_secrets(seed: u64) -> Secrets {
+    let state = Arc::new(std::sync::atomic::AtomicU64::new(seed));
+    Arc::new(move || {
+        let mut z = state
+            .fetch_add(0x9E37_79B9_7F4A_7C15, std::sync::atomic::Ordering::Relaxed)
+            .wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    })
+}
+
 /// The environment variable that names the database (a path or a URL).
 pub const DATABASE_ENV: &str = "AAR_REVIEW_DB";
 
@@ -96,6 +135,7 @@ pub struct Api {
     /// PostgreSQL team mode: `actor` is the database login, fixed for the connection's life.
     team_mode: bool,
     clock: Clock,
+    secrets: Secrets,
     active_runs: progress::ActiveRuns,
 }
 
@@ -119,7 +159,22 @@ impl Api {
             None => validate_actor(actor)?,
         };
         let shown = aar_store::redact(location);
-        Ok(Api { store, location: shown, actor, team_mode, clock, active_runs: Default::default() })
+        Ok(Api {
+            store,
+            location: shown,
+            actor,
+            team_mode,
+            clock,
+            secrets: system_secrets(),
+            active_runs: Default::default(),
+        })
+    }
+
+    /// The same API drawing its verifications' secrets from `secrets` instead of the operating
+    /// system (tests fix them with [`seeded_secrets`]).
+    pub fn with_secrets(mut self, secrets: Secrets) -> Api {
+        self.secrets = secrets;
+        self
     }
 
     /// Registers a run or verification under the ticket its front end chose, for
@@ -297,8 +352,8 @@ impl Api {
         cancel: CancelToken,
     ) -> ApiResult<VerificationDetail> {
         let id = self.resolve(id).await?;
-        verify::verify(&self.store, self.write_context(), self.clock.clone(), &id, request, sinks, cancel)
-            .await
+        let context = verify::Context { clock: self.clock.clone(), secrets: self.secrets.clone() };
+        verify::verify(&self.store, self.write_context(), context, &id, request, sinks, cancel).await
     }
 
     /// Like [`Api::verify`], cancelled by name through [`Api::cancel_run`] with the same ticket.

@@ -15,13 +15,13 @@ use aar_review_schemas::run::{DeviceRecord, MethodRecord, RunReport};
 use aar_review_schemas::verification::{
     PREREGISTERED_SEEDS, RunRef, RunRole, VERIFICATION_SCHEMA_VERSION, VerificationReport,
 };
-use aar_review_schemas::vocab::{EvalSplit, Split};
+use aar_review_schemas::vocab::{Backend, DeviceChoice, EvalSplit, Split};
 use aar_store::{Store, VerificationRow, WriteContext};
 
 use crate::dto::{VerificationDetail, VerifyRequest, VerifyStep};
 use crate::methods::{self, MethodCode};
 use crate::runs::{self, MAX_SEEDS, RunPlan, TaskCatalog};
-use crate::{ApiError, ApiResult, Clock, ErrorCode, views};
+use crate::{ApiError, ApiResult, Clock, ErrorCode, Secrets, views};
 
 /// Fewer seeds than the AAR convention cannot support a verdict.
 const MIN_SEEDS: u32 = PREREGISTERED_SEEDS.len() as u32;
@@ -35,14 +35,29 @@ struct Step {
     task: Arc<TaskData>,
     eval_split: EvalSplit,
     seeds: Vec<u64>,
+    device: DeviceChoice,
     /// `None` trains vanilla; else the submission's method, with the teacher ablated or not.
     method: Option<Option<Ablation>>,
+    /// For a replay: the claims (by index in the manifest) it replays.
+    claims: Vec<usize>,
+}
+
+/// Why a step of the method ended without a report, when the verification goes on without it.
+struct StepFailure {
+    error: String,
+    access_log: Option<aar_review_schemas::method::AccessLog>,
+}
+
+/// What a verification draws on besides the store: the time, and its secrets.
+pub(crate) struct Context {
+    pub clock: Clock,
+    pub secrets: Secrets,
 }
 
 pub(crate) async fn verify(
     store: &Store,
     ctx: WriteContext,
-    clock: Clock,
+    Context { clock, secrets }: Context,
     id: &SubmissionId,
     request: VerifyRequest,
     sinks: &mut StepSinks<'_>,
@@ -59,7 +74,9 @@ pub(crate) async fn verify(
             "a verification needs {MIN_SEEDS} to {MAX_SEEDS} seeds (the pre-registered 42–46 at least)"
         )));
     }
-    let seeds: Vec<u64> = (PREREGISTERED_SEEDS[0]..PREREGISTERED_SEEDS[0] + u64::from(n)).collect();
+    // Fresh seeds for every run the verification makes on the private split: the teachers the
+    // method sees there are ones no author has seen. (The replays use the claims' own seeds.)
+    let seeds: Vec<u64> = (0..n).map(|_| u64::from(secrets() as u32)).collect();
 
     let catalog = TaskCatalog::load();
     let packs: Vec<Arc<TaskData>> = catalog.packs.into_iter().map(Arc::new).collect();
@@ -80,16 +97,33 @@ pub(crate) async fn verify(
             "`{primary_name}` is a negative control; verify on the pack the claim is about"
         )));
     }
-    let claim: Option<&Claim> = manifest.claims.iter().find(|c| c.task == primary_name);
-    let plan = plan(&primary, &packs, claim, &seeds, request.quick.unwrap_or(false));
+    let primary_claim = manifest.claims.iter().position(|c| c.task == primary_name);
+    let claim: Option<&Claim> = primary_claim.map(|i| &manifest.claims[i]);
+    // The private-split runs train on disguised copies of the packs (classes and split B's rows
+    // in a secret order), the replays on the packs as shipped, as their claims were measured.
+    let disguised: Vec<Arc<TaskData>> = packs.iter().map(|p| Arc::new(p.disguised(secrets()))).collect();
+    let plan = plan(
+        Packs { shipped: &packs, disguised: &disguised },
+        &primary_name,
+        &manifest.claims,
+        &seeds,
+        request.device,
+        request.quick.unwrap_or(false),
+    );
+    // The shuffled-teacher run's permutation: never shown to the method either.
+    let shuffle_seed = secrets();
 
     // The method's runs on one pack share their teachers and ceilings: memory for this
-    // verification, in front of the folder that keeps them for the next one.
-    let references: Arc<dyn aar_engine::references::ReferenceCache> =
+    // verification, in front of the folder that keeps the shipped packs' for the next one. The
+    // disguised packs' are never used again, so they stay in memory.
+    let shipped_references: Arc<dyn aar_engine::references::ReferenceCache> =
         Arc::new(aar_engine::references::Layered { folder: runs::reference_folder(), ..Default::default() });
+    let fresh_references: Arc<dyn aar_engine::references::ReferenceCache> =
+        Arc::new(aar_engine::references::Layered::default());
+    // What each step produced: an index into `made`, or why the method did not finish it.
+    let mut outcomes: Vec<Option<Result<usize, StepFailure>>> = Vec::with_capacity(plan.len());
     let mut made: Vec<(RunRole, RunReport)> = Vec::with_capacity(plan.len());
     let mut stop = None;
-    let mut ablation_refusals = Vec::new();
     let total = plan.len() as u32;
     for (i, step) in plan.iter().enumerate() {
         let info = VerifyStep {
@@ -100,44 +134,58 @@ pub(crate) async fn verify(
             eval_split: step.eval_split,
             seeds: step.seeds.clone(),
         };
+        let run = run_label(step.role, &info.task, info.eval_split);
+        let (method, record) = match instantiate(&code, step.method, shuffle_seed) {
+            Ok(instance) => instance,
+            // A method that does not compile cannot run anywhere: every check that needs a run
+            // is not applicable, and `sandbox` fails with the error and its position.
+            Err(error) => {
+                stop = Some(aar_checks::stopped(&run, &methods::method_failure(*error).message, None));
+                break;
+            }
+        };
         let sink = sinks(&info);
-        let (method, record) = instantiate(&code, step.method)?;
         let run_plan = RunPlan {
             task: step.task.clone(),
             seeds: step.seeds.clone(),
             eval_split: step.eval_split,
-            device: request.device,
-            references: Some(references.clone()),
+            device: step.device,
+            references: Some(
+                if step.role == RunRole::Replay { &shipped_references } else { &fresh_references }.clone(),
+            ),
         };
         let (outcome, access_log) =
             runs::execute(run_plan, method, record, sink, cancel.clone(), clock.clone()).await?;
         match outcome {
-            Ok(report) => made.push((step.role, report)),
-            // A method that cannot train on ablated labels (every weight 0, a runtime error on
-            // labels it was never meant to see) shows that it needs the teacher: evidence for
-            // `teacher_ablation`, not a sandbox breach.
-            Err(aar_engine::EngineError::Method { source, .. })
-                if matches!(step.role, RunRole::ShuffledTeacher | RunRole::UniformTeacher)
-                    && matches!(
-                        source.kind,
-                        MethodErrorKind::BadOutput { .. } | MethodErrorKind::Runtime
-                    ) =>
-            {
-                let what = if step.role == RunRole::ShuffledTeacher { "shuffled" } else { "uniform" };
-                ablation_refusals.push(format!(
-                    "The method refused the {what}-teacher run on {}: {}",
-                    info.task,
-                    methods::method_failure(*source).message
-                ));
+            Ok(report) => {
+                made.push((step.role, report));
+                outcomes.push(Some(Ok(made.len() - 1)));
             }
-            // The method itself stopped: that is a finding, and the report says so.
+            // Uniform labels carry no information, so a method that keeps only the examples it
+            // trusts (a confidence filter) keeps none of them: the student would learn nothing
+            // from the teacher either way. That run is left out, not counted as a refusal; the
+            // shuffled-teacher run, where every row keeps its confidence, judges such a method.
+            Err(aar_engine::EngineError::Method { source, .. })
+                if step.role == RunRole::UniformTeacher
+                    && matches!(&source.kind, MethodErrorKind::BadOutput { what } if what == "weights") =>
+            {
+                outcomes.push(None);
+            }
+            // A method that fails a replay or an ablation has refused the run that tests it:
+            // that is evidence against the claim (reproduction, teacher_ablation), and its
+            // access log still reaches `sandbox`. The verification goes on.
+            Err(aar_engine::EngineError::Method { source, .. })
+                if matches!(
+                    step.role,
+                    RunRole::Replay | RunRole::ShuffledTeacher | RunRole::UniformTeacher
+                ) =>
+            {
+                let error = methods::method_failure(*source).message;
+                outcomes.push(Some(Err(StepFailure { error, access_log })));
+            }
+            // The method stopped in a run every check needs: that is a finding, and the report
+            // says so.
             Err(aar_engine::EngineError::Method { source, .. }) => {
-                let run = format!(
-                    "{} run on {} ({} split)",
-                    step.role.as_str().replace('_', " "),
-                    info.task,
-                    info.eval_split
-                );
                 let error = methods::method_failure(*source).message;
                 stop = Some(aar_checks::stopped(&run, &error, access_log.as_ref()));
                 break;
@@ -152,26 +200,69 @@ pub(crate) async fn verify(
         None => {
             let report_of = |role: RunRole, task: &str| report_of(&made, role, task);
             let pack_evidence = |pack, method, vanilla| pack_evidence(&made, pack, method, vanilla);
-            let mut primary_evidence = pack_evidence(&primary, RunRole::Method, RunRole::Vanilla)
+            let replay_of = |claim: usize| -> Option<(&Step, &Option<Result<usize, StepFailure>>)> {
+                plan.iter().zip(&outcomes).find(|(s, _)| s.claims.contains(&claim))
+            };
+            let main = Packs { shipped: &packs, disguised: &disguised }
+                .disguised(&primary_name)
+                .expect("the primary pack is one of the packs");
+            let mut primary_evidence = pack_evidence(main, RunRole::Method, RunRole::Vanilla)
                 .expect("the method and vanilla always run on the primary pack");
-            primary_evidence.replay = report_of(RunRole::Replay, &primary_name);
+            primary_evidence.replay = primary_claim.and_then(|i| match replay_of(i) {
+                Some((_, Some(Ok(index)))) => Some(&made[*index].1),
+                _ => None,
+            });
             primary_evidence.shuffled = report_of(RunRole::ShuffledTeacher, &primary_name);
             primary_evidence.uniform = report_of(RunRole::UniformTeacher, &primary_name);
-            let others = packs
+            let others = disguised
                 .iter()
                 .filter(|p| !p.meta.negative_control && p.meta.name != primary_name)
                 .filter_map(|p| pack_evidence(p, RunRole::OtherPackMethod, RunRole::OtherPackVanilla))
                 .collect();
-            let negative_control = control_pack(&primary, &packs)
+            let negative_control = control_pack(main, &disguised)
                 .and_then(|p| pack_evidence(p, RunRole::NegativeControl, RunRole::NegativeControlVanilla));
+            let replays = manifest
+                .claims
+                .iter()
+                .enumerate()
+                .map(|(i, claim)| {
+                    let pack = packs.iter().find(|p| p.meta.name == claim.task).map(|p| &p.meta);
+                    let (run, refusal) = match replay_of(i) {
+                        Some((_, Some(Ok(index)))) => (Some(&made[*index].1), None),
+                        Some((_, Some(Err(failure)))) => (None, Some(failure.error.clone())),
+                        _ => (None, None),
+                    };
+                    aar_checks::ClaimReplay { claim, pack, run, refusal }
+                })
+                .collect();
+            let failed_runs: Vec<aar_checks::FailedRun> = plan
+                .iter()
+                .zip(&outcomes)
+                .filter_map(|(step, outcome)| match outcome {
+                    Some(Err(failure)) => Some(aar_checks::FailedRun {
+                        role: step.role,
+                        label: run_label(step.role, &step.task.meta.name, step.eval_split),
+                        error: failure.error.clone(),
+                        access_log: failure.access_log.clone(),
+                    }),
+                    _ => None,
+                })
+                .collect();
+            let ablation_refusals = failed_runs
+                .iter()
+                .filter(|f| matches!(f.role, RunRole::ShuffledTeacher | RunRole::UniformTeacher))
+                .map(|f| format!("The method refused the {}: {}", f.label, f.error))
+                .collect();
             aar_checks::run_all(&aar_checks::Evidence {
                 manifest: &manifest,
                 preregistered_seeds: &PREREGISTERED_SEEDS,
                 claim,
+                replays,
                 primary: primary_evidence,
                 others,
                 negative_control,
                 ablation_refusals,
+                failed_runs,
             })
         }
     };
@@ -215,6 +306,11 @@ pub(crate) async fn verify(
     Ok(detail(stored))
 }
 
+/// How a report names a run: "replay run on digits (dev split)".
+fn run_label(role: RunRole, task: &str, split: EvalSplit) -> String {
+    format!("{} run on {task} ({split} split)", role.as_str().replace('_', " "))
+}
+
 fn report_of<'a>(made: &'a [(RunRole, RunReport)], role: RunRole, task: &str) -> Option<&'a RunReport> {
     made.iter().find(|(r, rep)| *r == role && rep.task == task).map(|(_, rep)| rep)
 }
@@ -237,13 +333,39 @@ fn pack_evidence<'a>(
     })
 }
 
-/// Every run, in the order they are made: the claim's replay first (the sharpest test), then
-/// the private-split runs on the claimed pack, then the other packs and the negative control.
+/// The split a claim can be replayed on: the ones an author could score on.
+fn replayable_split(claim: &Claim) -> Option<EvalSplit> {
+    match claim.split {
+        Some(Split::Dev) => Some(EvalSplit::Dev),
+        Some(Split::Test) => Some(EvalSplit::Test),
+        _ => None,
+    }
+}
+
+/// The packs a verification trains on: as shipped (for the replays), and their disguised copies,
+/// in the same order (for the runs on the private split).
+#[derive(Clone, Copy)]
+struct Packs<'a> {
+    shipped: &'a [Arc<TaskData>],
+    disguised: &'a [Arc<TaskData>],
+}
+
+impl<'a> Packs<'a> {
+    fn disguised(&self, name: &str) -> Option<&'a Arc<TaskData>> {
+        self.disguised.iter().find(|p| p.meta.name == name)
+    }
+}
+
+/// Every run, in the order they are made: the claims' replays first (the sharpest test; one run
+/// per distinct pack, split and seeds, whatever order the claims come in), then the
+/// private-split runs on the claimed pack, then the other packs and the negative control.
+/// Quick and full verifications replay the same claims, so they judge them alike.
 fn plan(
-    primary: &Arc<TaskData>,
-    packs: &[Arc<TaskData>],
-    claim: Option<&Claim>,
+    packs: Packs<'_>,
+    primary: &str,
+    claims: &[Claim],
     seeds: &[u64],
+    device: DeviceChoice,
     quick: bool,
 ) -> Vec<Step> {
     let step = |role, task: &Arc<TaskData>, eval_split, seeds: &[u64], method| Step {
@@ -251,68 +373,97 @@ fn plan(
         task: task.clone(),
         eval_split,
         seeds: seeds.to_vec(),
+        device,
         method,
+        claims: Vec::new(),
     };
-    let mut steps = Vec::new();
-    if let Some(claim) = claim {
-        let split = match claim.split {
-            Some(Split::Dev) => Some(EvalSplit::Dev),
-            Some(Split::Test) => Some(EvalSplit::Test),
-            _ => None,
-        };
+    let mut steps: Vec<Step> = Vec::new();
+    for (i, claim) in claims.iter().enumerate() {
+        let Some(split) = replayable_split(claim) else { continue };
+        let Some(pack) = packs.shipped.iter().find(|p| p.meta.name == claim.task) else { continue };
         let claimed_seeds: Vec<u64> = claim.seeds.iter().copied().take(MAX_SEEDS as usize).collect();
-        if let Some(split) = split.filter(|_| !claimed_seeds.is_empty()) {
-            steps.push(step(RunRole::Replay, primary, split, &claimed_seeds, Some(None)));
+        if claimed_seeds.is_empty() {
+            continue;
         }
+        // A claim measured on the CPU backend is replayed there, whatever device the reviewer
+        // chose for the rest, so that the replay can be exact.
+        let device = match &claim.measured {
+            Some(m) if m.backend == Backend::Flex => DeviceChoice::Cpu,
+            _ => device,
+        };
+        if let Some(same) = steps.iter_mut().find(|s| {
+            s.task.meta.name == claim.task
+                && s.eval_split == split
+                && s.seeds == claimed_seeds
+                && s.device == device
+        }) {
+            same.claims.push(i);
+            continue;
+        }
+        let mut replay = step(RunRole::Replay, pack, split, &claimed_seeds, Some(None));
+        replay.device = device;
+        replay.claims.push(i);
+        steps.push(replay);
     }
     let private = EvalSplit::Private;
-    steps.push(step(RunRole::Method, primary, private, seeds, Some(None)));
-    steps.push(step(RunRole::Vanilla, primary, private, seeds, None));
-    steps.push(step(RunRole::ShuffledTeacher, primary, private, seeds, Some(Some(Ablation::Shuffled))));
-    steps.push(step(RunRole::UniformTeacher, primary, private, seeds, Some(Some(Ablation::Uniform))));
+    let main = packs.disguised(primary).expect("the primary pack is one of the packs");
+    steps.push(step(RunRole::Method, main, private, seeds, Some(None)));
+    steps.push(step(RunRole::Vanilla, main, private, seeds, None));
+    steps.push(step(RunRole::ShuffledTeacher, main, private, seeds, Some(Some(Ablation::Shuffled))));
+    steps.push(step(RunRole::UniformTeacher, main, private, seeds, Some(Some(Ablation::Uniform))));
     if quick {
         return steps;
     }
-    for pack in packs.iter().filter(|p| !p.meta.negative_control && p.meta.name != primary.meta.name) {
+    for pack in packs.disguised.iter().filter(|p| !p.meta.negative_control && p.meta.name != primary) {
         steps.push(step(RunRole::OtherPackMethod, pack, private, seeds, Some(None)));
         steps.push(step(RunRole::OtherPackVanilla, pack, private, seeds, None));
     }
-    if let Some(control) = control_pack(primary, packs) {
+    if let Some(control) = control_pack(main, packs.disguised) {
         steps.push(step(RunRole::NegativeControl, control, private, seeds, Some(None)));
         steps.push(step(RunRole::NegativeControlVanilla, control, private, seeds, None));
     }
     steps
 }
 
-/// The negative control for a pack: the control built from the same data (`digits-copyable`
-/// for `digits`) when there is one, else one of the same family (`latent-5k-copyable` for
-/// `latent`), else the first control pack.
+/// Below this many private examples a negative control cannot resolve the gains claims are
+/// about (digits-copyable's 150 examples and gap of about 0.07 detect nothing under 0.7 PGR), and
+/// the verification uses the control that resolves best instead.
+const MIN_CONTROL_EXAMPLES: u32 = 1000;
+
+/// The negative control for a pack: the control built from the same data (`digits-copyable` for
+/// `digits`), else one of the same family (`latent-5k-copyable` for `latent`), when its private
+/// split can resolve a verdict; otherwise the control with the largest private split. The method
+/// cannot tell which it is given: it never sees a pack's name.
 fn control_pack<'a>(primary: &TaskData, packs: &'a [Arc<TaskData>]) -> Option<&'a Arc<TaskData>> {
     let name = &primary.meta.name;
     let controls = || packs.iter().filter(|p| p.meta.negative_control);
-    let family = name.split('-').next().unwrap_or(name);
+    let family = primary.meta.family();
+    let resolves = |p: &&Arc<TaskData>| p.meta.splits.private >= MIN_CONTROL_EXAMPLES;
     controls()
         .find(|p| p.meta.name == format!("{name}-copyable"))
-        .or_else(|| controls().find(|p| p.meta.name.starts_with(family)))
-        .or_else(|| controls().next())
+        .or_else(|| controls().find(|p| p.meta.family() == family))
+        .filter(resolves)
+        .or_else(|| controls().max_by_key(|p| p.meta.splits.private))
 }
 
-/// A fresh instance of the step's method: each run starts from the script's initial state.
+/// A fresh instance of the step's method: each run starts from the script's initial state. A
+/// method that does not compile gives its error (with its position).
 fn instantiate(
     code: &MethodCode,
     method: Option<Option<Ablation>>,
-) -> ApiResult<(Box<dyn StudentMethod + Send>, MethodRecord)> {
+    shuffle_seed: u64,
+) -> Result<(Box<dyn StudentMethod + Send>, MethodRecord), Box<aar_domain::MethodError>> {
     Ok(match method {
         None => (Box::new(Vanilla), methods::vanilla_record()),
         Some(None) => {
-            let resolved = code.compile()?;
+            let resolved = code.compile_method()?;
             (resolved.method, resolved.record)
         }
         Some(Some(ablation)) => {
-            let resolved = code.compile()?;
+            let resolved = code.compile_method()?;
             let mut record = resolved.record;
             record.name = format!("{} ({})", record.name, ablation.as_str());
-            (Box::new(AblatedTeacher::new(resolved.method, ablation)), record)
+            (Box::new(AblatedTeacher::new(resolved.method, ablation, shuffle_seed)), record)
         }
     })
 }
