@@ -4,7 +4,7 @@
 Usage: python3 demo/tools/check_bundles.py [--numbers]
 
 Checks every demo/bundles/*/submission.json against the manifest format of
-review-schemas/src/bundle.rs (schema_version 1, known keys only, required keys present, listed
+review-schemas/src/bundle.rs (schema_version 1 or 2, known keys only, required keys present, listed
 files exist, every `parent` names some bundle's `source_ref`, RFC 3339 times). With --numbers it
 also prints each claim's PGR recomputed from its accuracies and from its per-seed list, so the
 numbers can be compared by eye; it does not judge them.
@@ -20,7 +20,8 @@ BUNDLES = os.path.join(os.path.dirname(HERE), "bundles")
 TOP = {"schema_version", "title", "author", "created_at", "hypothesis", "description", "method", "family",
        "files", "logs", "source_ref", "parent", "revision", "claims", "posts"}
 REQUIRED = {"schema_version", "title", "author", "created_at", "hypothesis", "description", "method"}
-CLAIM = {"task", "split", "pgr", "pgr_se", "weak_acc", "ceiling_acc", "student_acc", "seeds", "per_seed"}
+CLAIM = {"task", "split", "pgr", "pgr_se", "weak_acc", "ceiling_acc", "student_acc", "seeds", "per_seed", "measured"}
+MEASURED = {"engine_version", "backend", "adapter", "pack_sha256"}
 CLAIM_REQUIRED = {"task", "pgr", "seeds"}
 SEED = {"seed", "pgr", "student_acc"}
 POST = {"author", "created_at", "title", "body", "kind", "comments"}
@@ -39,8 +40,8 @@ def check(slug, m, errors):
         err(f"unknown key {k!r}")
     for k in REQUIRED - set(m):
         err(f"missing key {k!r}")
-    if m.get("schema_version") != 1:
-        err("schema_version must be 1")
+    if m.get("schema_version") not in (1, 2):
+        err("schema_version must be 1 or 2")
     if not TIME.match(str(m.get("created_at", ""))):
         err("created_at is not RFC 3339 (Z)")
     meth = m.get("method", {})
@@ -57,6 +58,11 @@ def check(slug, m, errors):
             err(f"claim: unknown key {k!r}")
         for k in CLAIM_REQUIRED - set(c):
             err(f"claim: missing key {k!r}")
+        if "measured" in c:
+            if m.get("schema_version") != 2:
+                err("claim: `measured` needs schema_version 2")
+            if set(c["measured"]) != MEASURED or c["measured"].get("backend") not in ("flex", "wgpu"):
+                err(f"claim: bad measured {c['measured']!r}")
         for s in c.get("per_seed", []):
             for k in set(s) - SEED:
                 err(f"per_seed: unknown key {k!r}")

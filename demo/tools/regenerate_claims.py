@@ -6,7 +6,9 @@ Usage: python3 demo/tools/regenerate_claims.py [--binary target/debug/aar-review
 Every claim an honest demo bundle makes is what `aar-review run <method file> --task T --split dev
 --seeds ... --device cpu --json` gives for its method on its seeds: the headline is the engine's
 (PGR of the mean accuracies, SE of the student accuracy over the gap, as the AAR system reports
-them), rounded to 3 decimals, with every seed's PGR and student accuracy. Each regenerated bundle
+them), rounded to 3 decimals, with every seed's PGR and student accuracy, and the conditions the
+numbers were measured under (engine version, backend, adapter, pack digest) so that a verifier's
+replay can be exact. Each regenerated bundle
 claims `latent-5k` first (the pack whose private split can resolve a verdict), then the packs it
 claimed before.
 
@@ -37,14 +39,21 @@ INFLATION = {"logconf-dev-sweep": 0.08}
 
 
 def run(binary, method, task, seed, env):
+    """One seed's outcome, and the conditions it was measured under (the claim's `measured`)."""
     out = subprocess.run(
         [binary, "run", method, "--task", task, "--split", "dev", "--seeds", "1", "--first-seed", str(seed),
          "--device", "cpu", "--json"],
         check=True, capture_output=True, text=True, env=env)
-    return json.loads(out.stdout)["per_seed"][0]
+    report = json.loads(out.stdout)
+    measured = {"engine_version": report["engine_version"], "backend": report["device"]["backend"],
+                "adapter": report["device"]["adapter"], "pack_sha256": report["data_sha256"]}
+    return report["per_seed"][0], measured
 
 
-def claim(task, seeds, outcomes, inflate=0.0):
+def claim(task, seeds, runs, inflate=0.0):
+    outcomes = [o for o, _ in runs]
+    conditions = {json.dumps(m, sort_keys=True) for _, m in runs}
+    assert len(conditions) == 1, f"{task}: seeds measured under different conditions: {conditions}"
     weak = statistics.fmean(o["weak_acc"] for o in outcomes)
     ceiling = statistics.fmean(o["ceiling_acc"] for o in outcomes)
     gap = ceiling - weak
@@ -57,7 +66,7 @@ def claim(task, seeds, outcomes, inflate=0.0):
                          "student_acc": round(s, 3)})
     return {"task": task, "split": "dev", "pgr": round((student - weak) / gap, 3), "pgr_se": round(se, 3),
             "weak_acc": round(weak, 3), "ceiling_acc": round(ceiling, 3), "student_acc": round(student, 3),
-            "seeds": seeds, "per_seed": per_seed}
+            "seeds": seeds, "per_seed": per_seed, "measured": runs[0][1]}
 
 
 def main():
@@ -81,10 +90,11 @@ def main():
             seeds = KEPT_SEEDS.get(slug, PREREGISTERED)
             claims = []
             for task in tasks:
-                outcomes = [run(args.binary, method, task, s, env) for s in seeds]
-                claims.append(claim(task, seeds, outcomes, INFLATION.get(slug, 0.0)))
+                runs = [run(args.binary, method, task, s, env) for s in seeds]
+                claims.append(claim(task, seeds, runs, INFLATION.get(slug, 0.0)))
                 print(f"{slug}: {task} PGR {claims[-1]['pgr']}", flush=True)
             manifest["claims"] = claims
+            manifest["schema_version"] = 2
             with open(path, "w") as f:
                 json.dump(manifest, f, indent=2, ensure_ascii=False)
                 f.write("\n")
