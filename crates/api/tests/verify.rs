@@ -15,7 +15,10 @@ use aar_review_schemas::vocab::{DeviceChoice, EvalSplit};
 
 async fn open(dir: &tempfile::TempDir) -> Api {
     let clock: aar_api::Clock = Arc::new(|| Timestamp::parse("2026-11-22T12:00:00Z").unwrap());
-    Api::open(dir.path().join("review.db").to_str().unwrap(), "tester".into(), clock).await.unwrap()
+    Api::open(dir.path().join("review.db").to_str().unwrap(), "tester".into(), clock)
+        .await
+        .unwrap()
+        .with_secrets(aar_api::seeded_secrets(2026))
 }
 
 fn request() -> VerifyRequest {
@@ -49,7 +52,10 @@ async fn a_demo_submission_is_verified_with_every_check_and_stored_with_its_runs
     assert_eq!(report.checks.iter().map(|c| c.id).collect::<Vec<_>>(), CheckId::ALL);
     assert_eq!(report.submission_id, id);
     assert_eq!(report.task, "latent-5k", "the first claimed pack");
-    assert_eq!(report.seeds, vec![42, 43, 44, 45, 46]);
+    // The private-split runs use five fresh secret seeds, none of them the pre-registered ones
+    // an author tunes on.
+    assert_eq!(report.seeds.len(), 5);
+    assert!(report.seeds.iter().all(|s| !(42..=46).contains(s)), "{:?}", report.seeds);
     // The claim was made on dev with seeds 42–46, so it is replayed there first.
     let steps = steps.lock().unwrap().clone();
     assert_eq!((steps[0].role, steps[0].eval_split), (RunRole::Replay, EvalSplit::Dev));

@@ -73,3 +73,21 @@ fn verify_refuses_before_training_and_changes_nothing() {
     assert!(err.contains("no task named `nope`"), "{err}");
     assert_eq!(ws.observable_state(), before);
 }
+
+#[test]
+fn a_method_that_does_not_compile_gets_a_stored_refutation_and_exit_0() {
+    // Refused at compile time, the method still gets a verdict the queue can show: the verifier
+    // did its job, so the command succeeds.
+    let ws = Workspace::new();
+    let dir = ws.path("broken");
+    super::write_bundle(&dir, "fn targets(ctx) {\n    let x = ;\n}\n", None, None);
+    let imported = ws.json(&["import", dir.to_str().unwrap(), "--json"]);
+    let id = imported["items"][0]["id"].as_str().unwrap().to_owned();
+    let report = ws.json(&["verify", &id, "--task", "digits", "--device", "cpu", "--quick", "--json"]);
+    assert_eq!(report["suggestion"]["vote"], "-1", "{report}");
+    let sandbox = report["checks"].as_array().unwrap().iter().find(|c| c["id"] == "sandbox").unwrap();
+    assert_eq!(sandbox["status"], "fail");
+    assert!(sandbox["summary"].as_str().unwrap().contains("method.rhai:2:"), "{sandbox}");
+    let audit: Value = ws.json(&["audit", "--json"]);
+    assert!(audit.as_array().unwrap().iter().any(|e| e["action"] == "verify"), "stored: {audit}");
+}

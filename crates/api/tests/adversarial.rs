@@ -1,0 +1,255 @@
+//! The red team: attacks on a verification written the way a motivated author would write them,
+//! each rebuilt as a bundle from an honest demo submission and verified for real (quick, on the
+//! CPU). Each must be refuted: Verified −1, with the check that exposes it failing. The statistics'
+//! and the sandbox's own attacks live beside their code (`crates/checks`, `crates/sandbox`).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use aar_api::Api;
+use aar_api::dto::{RunProgress, VerifyRequest, VerifyStep};
+use aar_api::progress::ProgressForwarder;
+use aar_domain::Timestamp;
+use aar_review_schemas::verification::{
+    CheckId, CheckResult, CheckStatus, SuggestedVote, VerificationReport,
+};
+use aar_review_schemas::vocab::DeviceChoice;
+use serde_json::{Value, json};
+
+fn demo_bundle(slug: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo/bundles").join(slug)
+}
+
+/// A copy of a demo bundle in `dir`, its manifest and method edited by the attacker.
+fn tampered(dir: &Path, slug: &str, edit: impl FnOnce(&mut Value), method: Option<&str>) -> PathBuf {
+    let from = demo_bundle(slug);
+    let to = dir.join(slug);
+    std::fs::create_dir_all(&to).unwrap();
+    for entry in walk(&from) {
+        let target = to.join(entry.strip_prefix(&from).unwrap());
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(&entry, &target).unwrap();
+    }
+    let path = to.join("submission.json");
+    let mut manifest: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    edit(&mut manifest);
+    std::fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+    if let Some(source) = method {
+        std::fs::write(to.join("method.rhai"), source).unwrap();
+    }
+    to
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() { files.extend(walk(&path)) } else { files.push(path) }
+    }
+    files
+}
+
+async fn open(dir: &Path) -> Api {
+    let clock: aar_api::Clock = Arc::new(|| Timestamp::parse("2026-11-22T12:00:00Z").unwrap());
+    Api::open(dir.join("review.db").to_str().unwrap(), "red-team".into(), clock)
+        .await
+        .unwrap()
+        .with_secrets(aar_api::seeded_secrets(2026))
+}
+
+/// Imports the bundle and verifies it as a reviewer triaging the queue would (quick, CPU).
+async fn verify(bundle: &Path, dir: &Path) -> VerificationReport {
+    let api = open(dir).await;
+    let imported = api.import(&[bundle.to_path_buf()]).await.unwrap();
+    let id = imported.items[0].id.clone();
+    let request = VerifyRequest { task: None, seeds: None, device: DeviceChoice::Cpu, quick: Some(true) };
+    let mut sinks = |_: &VerifyStep| -> Box<dyn aar_api::ProgressSink + Send> {
+        Box::new(ProgressForwarder::new(|_: RunProgress| {}))
+    };
+    let detail = api.verify(&id, request, &mut sinks, aar_api::CancelToken::new()).await.unwrap();
+    // Stored, not only returned: the queue shows it.
+    assert_eq!(api.verifications(&id).await.unwrap().len(), 1);
+    detail.report
+}
+
+fn check(report: &VerificationReport, id: CheckId) -> &CheckResult {
+    report.checks.iter().find(|c| c.id == id).unwrap()
+}
+
+/// The verdict an attack must get: −1, with `id` among the failing checks.
+fn assert_refuted_by(report: &VerificationReport, id: CheckId) {
+    let failed: Vec<CheckId> =
+        report.checks.iter().filter(|c| c.status == CheckStatus::Fail).map(|c| c.id).collect();
+    assert!(failed.contains(&id), "expected {id} to fail; failed {failed:?}: {:#?}", check(report, id));
+    assert_eq!(report.suggestion.vote, SuggestedVote::Refuted, "{}", report.suggestion.reason);
+}
+
+/// The claim on `task` from the bundle's manifest.
+fn claim_on<'a>(manifest: &'a mut Value, task: &str) -> &'a mut Value {
+    manifest["claims"].as_array_mut().unwrap().iter_mut().find(|c| c["task"] == task).unwrap()
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Adds `by` PGR to a claim's headline and every seed, moving the student accuracies to match
+/// (student = weak + PGR × gap), so that the claim stays internally consistent.
+fn inflate(claim: &mut Value, by: f64) {
+    let gap = claim["ceiling_acc"].as_f64().unwrap() - claim["weak_acc"].as_f64().unwrap();
+    for key in ["pgr"] {
+        claim[key] = json!(round3(claim[key].as_f64().unwrap() + by));
+    }
+    claim["student_acc"] = json!(round3(claim["student_acc"].as_f64().unwrap() + by * gap));
+    for seed in claim["per_seed"].as_array_mut().unwrap() {
+        seed["pgr"] = json!(round3(seed["pgr"].as_f64().unwrap() + by));
+        seed["student_acc"] = json!(round3(seed["student_acc"].as_f64().unwrap() + by * gap));
+    }
+}
+
+#[tokio::test]
+async fn claims_an_author_can_write_are_each_refuted_by_the_replay() {
+    // One bundle, several claims on latent-5k's dev split (one shared replay): the honest one,
+    // and each way of writing a number the method does not give.
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = tampered(
+        dir.path(),
+        "self-train-anchored",
+        |m| {
+            let honest = claim_on(m, "latent-5k").clone();
+            // +0.062 on the headline and every seed: inside the old 1.96-seed-SE tolerance.
+            let mut inflated = honest.clone();
+            inflate(&mut inflated, 0.062);
+            // The real 0.273 written as "0.3", with no per-seed values: once ±0.05 of rounding.
+            let mut coarse = honest.clone();
+            coarse["pgr"] = json!(0.3);
+            for key in ["per_seed", "weak_acc", "ceiling_acc", "student_acc"] {
+                coarse.as_object_mut().unwrap().remove(key);
+            }
+            // No split: once never replayed, and compared with the author's own SE.
+            let mut unsplit = coarse.clone();
+            unsplit.as_object_mut().unwrap().remove("split");
+            unsplit["pgr"] = json!(0.793);
+            unsplit["pgr_se"] = json!(0.3);
+            // A split the author cannot have scored on.
+            let mut private = coarse.clone();
+            private["split"] = json!("private");
+            private["pgr"] = json!(0.5);
+            // No recorded conditions and a huge SE: compared statistically on measured noise.
+            let mut unrecorded = unsplit.clone();
+            unrecorded["split"] = json!("dev");
+            unrecorded.as_object_mut().unwrap().remove("measured");
+            m["claims"] = json!([honest, inflated, coarse, unsplit, private, unrecorded]);
+        },
+        None,
+    );
+    let report = verify(&bundle, dir.path()).await;
+    assert_refuted_by(&report, CheckId::Reproduction);
+    let summary = &check(&report, CheckId::Reproduction).summary;
+    for sentence in [
+        "The claim of PGR 0.273 on latent-5k replays exactly",
+        "The claim of PGR 0.335 on latent-5k does not replay",
+        "The claim of PGR 0.3 on latent-5k does not replay",
+        "The claim of PGR 0.793 on latent-5k names no split",
+        "The claim of PGR 0.5 on latent-5k is on the private split, which an author cannot have scored on",
+        "The claim of PGR 0.793 on latent-5k does not reproduce",
+    ] {
+        assert!(summary.contains(sentence), "missing {sentence:?} in {summary}");
+    }
+    // Six claims, one replay: claims on the same pack, split and seeds share it.
+    let replays =
+        report.runs.iter().filter(|r| r.role == aar_review_schemas::verification::RunRole::Replay).count();
+    assert_eq!(replays, 1, "{:?}", report.runs);
+}
+
+#[tokio::test]
+async fn a_weak_first_claim_does_not_shield_an_inflated_second_one() {
+    // Wine's private split is tiny, so a claim there can barely be refuted on private data; the
+    // author puts it first (the pack a verification once picked) and inflates latent-5k behind it.
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = tampered(
+        dir.path(),
+        "self-train-anchored",
+        |m| {
+            let wine = claim_on(m, "wine").clone();
+            let mut latent = claim_on(m, "latent-5k").clone();
+            inflate(&mut latent, 0.062);
+            m["claims"] = json!([wine, latent]);
+        },
+        None,
+    );
+    let report = verify(&bundle, dir.path()).await;
+    assert_eq!(report.task, "wine", "the first claim picks the verified pack");
+    assert_refuted_by(&report, CheckId::Reproduction);
+    let summary = &check(&report, CheckId::Reproduction).summary;
+    assert!(summary.starts_with("The claim of PGR 0.335 on latent-5k does not replay"), "{summary}");
+}
+
+#[tokio::test]
+async fn a_declared_family_is_enforced_not_trusted() {
+    // The majority-answer hack declares itself `unsupervised`, so that a student that ignores
+    // shuffled teacher labels passes the ablation "as declared". It reads ctx.teacher, which an
+    // unsupervised method is never handed.
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = tampered(dir.path(), "majority-answer", |m| m["family"] = json!("unsupervised"), None);
+    let report = verify(&bundle, dir.path()).await;
+    assert_refuted_by(&report, CheckId::Sandbox);
+    let sandbox = check(&report, CheckId::Sandbox);
+    assert!(sandbox.summary.contains("ctx.teacher"), "{}", sandbox.summary);
+    assert!(sandbox.summary.contains("method.rhai:7:"), "the error names its position: {}", sandbox.summary);
+}
+
+#[tokio::test]
+async fn a_method_that_does_not_compile_gets_a_stored_refutation() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = tampered(
+        dir.path(),
+        "vanilla-soft-labels",
+        |_| {},
+        Some("fn targets(ctx) {\n    let x = ;\n    #{ targets: ctx.teacher }\n}\n"),
+    );
+    let report = verify(&bundle, dir.path()).await;
+    assert_refuted_by(&report, CheckId::Sandbox);
+    assert!(report.runs.is_empty(), "nothing ran");
+    let sandbox = check(&report, CheckId::Sandbox);
+    assert!(sandbox.summary.contains("method.rhai:2:"), "{}", sandbox.summary);
+    assert!(
+        report
+            .checks
+            .iter()
+            .filter(|c| c.id != CheckId::Sandbox)
+            .all(|c| c.status == CheckStatus::NotApplicable),
+        "{:#?}",
+        report.checks
+    );
+}
+
+#[tokio::test]
+async fn a_method_that_refuses_the_ablated_teacher_fails_the_ablation() {
+    // "It cannot train on labels without information: so it depends on the teacher." An author
+    // who makes the method throw when every row of the teacher is the same must not pass the
+    // teacher ablation by refusing it, and the refused run's access log is audited.
+    let dir = tempfile::tempdir().unwrap();
+    let vanilla = std::fs::read_to_string(demo_bundle("vanilla-soft-labels").join("method.rhai")).unwrap();
+    let refusal = "    let spread = confidence(teacher);\n    \
+                   if quantile(spread, 0.0) == quantile(spread, 1.0) { throw \"no information in the teacher\"; }\n\n    \
+                   // Soft labels as given";
+    let method = vanilla.replacen("    // Soft labels as given", refusal, 1);
+    assert_ne!(method, vanilla);
+    let bundle = tampered(
+        dir.path(),
+        "vanilla-soft-labels",
+        |m| {
+            // Claims stay on latent-5k only (fast); the method trains as vanilla but for the
+            // refusal, so the honest claim replays exactly.
+            let latent = claim_on(m, "latent-5k").clone();
+            m["claims"] = json!([latent]);
+        },
+        Some(&method),
+    );
+    let report = verify(&bundle, dir.path()).await;
+    assert_refuted_by(&report, CheckId::TeacherAblation);
+    let ablation = check(&report, CheckId::TeacherAblation);
+    assert!(ablation.summary.contains("uniform"), "{}", ablation.summary);
+    assert_eq!(check(&report, CheckId::Reproduction).status, CheckStatus::Pass, "the claim itself is real");
+}
