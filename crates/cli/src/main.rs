@@ -146,7 +146,8 @@ enum Command {
         /// The pack to verify on [default: the first claimed pack this install has]
         #[arg(long)]
         task: Option<String>,
-        /// Pre-registered seeds, counted up from 42 (at least 5)
+        /// How many seeds the private-split runs use (at least 5): fresh secret seeds, drawn anew
+        /// for every verification
         #[arg(long, default_value_t = 5)]
         seeds: u32,
         /// Where to train (see `run --help`)

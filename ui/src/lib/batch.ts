@@ -54,7 +54,8 @@ export function describeStoppedBatch(state: LiveBatch): string {
 /** Why the table shows corrected p-values: one sentence, under the table. */
 export const CORRECTION_NOTE =
   "The best of many noisy submissions looks better than it is, so each p-value is also shown corrected across the batch: " +
-  "Holm bounds the chance that any gain in the batch is a fluke, Benjamini–Hochberg the share of flukes among the gains called significant.";
+  "Holm bounds the chance that any gain in the batch is a fluke, Benjamini–Hochberg the share of flukes among the gains called significant; " +
+  "the suggested vote is the one Holm's correction leaves, so a gain that does not survive it is not a verified gain.";
 
 /** One row of the batch table, as shown. */
 export interface BatchCells {

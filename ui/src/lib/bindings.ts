@@ -91,7 +91,7 @@ vote: SuggestedVote,
  * Why the correction changed the vote or the gain's standing, when it did: a gain that
  * passed at its raw p but not at Holm's adjusted p is not verified.
  */
-correction?: string | null, failed: Array<CheckId>, 
+correction?: string, failed: Array<CheckId>, 
 /**
  * Mean paired PGR difference against vanilla (the `significance` check).
  */
@@ -555,7 +555,15 @@ seconds: PhaseSeconds,
  * Whether the teacher and the ceiling were reused from an earlier run with the same pack,
  * seed, configs, split, device and engine version instead of trained again.
  */
-references_cached: boolean, };
+references_cached: boolean, 
+/**
+ * Which evaluation examples the student got right, in the split's order: bit `j % 8` of byte
+ * `j / 8` is example `j` (least significant bit first), the bytes written as lowercase hex
+ * (⌈n/8⌉ bytes, 2 characters each). It lets a comparison of two runs on the same split pair
+ * their students example by example instead of bounding the noise from the accuracies alone.
+ * Absent in reports written before schema version 4.
+ */
+student_correct?: string | null, };
 
 export type SeedResultView = { seed: number, pgr: number, studentAcc: number | null, };
 

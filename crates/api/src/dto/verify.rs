@@ -123,6 +123,7 @@ pub struct BatchRow {
     /// Why the correction changed the vote or the gain's standing, when it did: a gain that
     /// passed at its raw p but not at Holm's adjusted p is not verified.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub correction: Option<String>,
     pub failed: Vec<CheckId>,
     /// Mean paired PGR difference against vanilla (the `significance` check).

@@ -98,9 +98,15 @@ pub fn batch(b: &BatchVerification) -> String {
             r.title.clone(),
         ]);
     }
+    let corrections: String = b
+        .rows
+        .iter()
+        .filter_map(|r| r.correction.as_ref().map(|c| format!("{}: {c}\n", r.short_id)))
+        .collect();
     format!(
-        "{t}\n{} submissions verified. Holm controls the chance of any false gain across the batch; \
-         Benjamini-Hochberg the share of false gains among those called significant.\n",
+        "{t}\n{corrections}{} submissions verified. The vote is the one Holm's correction leaves: it \
+         controls the chance of any false gain across the batch; Benjamini-Hochberg the share of false \
+         gains among those called significant.\n",
         b.rows.len()
     )
 }

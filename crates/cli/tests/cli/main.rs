@@ -42,6 +42,8 @@ impl Workspace {
             // Each workspace keeps its own teachers and ceilings: tests do not share a cache.
             .env("AAR_REVIEW_REFERENCES", self.path("references"))
             .env("AAR_REVIEW_USER", "tester")
+            // Verifications draw the same secrets every run, so their verdicts repeat.
+            .env("AAR_REVIEW_SECRETS_SEED", "2026")
             .env("NO_COLOR", "1")
             .args(args);
         cmd
