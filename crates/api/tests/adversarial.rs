@@ -97,9 +97,7 @@ fn round3(x: f64) -> f64 {
 /// (student = weak + PGR × gap), so that the claim stays internally consistent.
 fn inflate(claim: &mut Value, by: f64) {
     let gap = claim["ceiling_acc"].as_f64().unwrap() - claim["weak_acc"].as_f64().unwrap();
-    for key in ["pgr"] {
-        claim[key] = json!(round3(claim[key].as_f64().unwrap() + by));
-    }
+    claim["pgr"] = json!(round3(claim["pgr"].as_f64().unwrap() + by));
     claim["student_acc"] = json!(round3(claim["student_acc"].as_f64().unwrap() + by * gap));
     for seed in claim["per_seed"].as_array_mut().unwrap() {
         seed["pgr"] = json!(round3(seed["pgr"].as_f64().unwrap() + by));
