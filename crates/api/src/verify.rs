@@ -101,15 +101,17 @@ pub(crate) async fn verify(
     let claim: Option<&Claim> = primary_claim.map(|i| &manifest.claims[i]);
     // The private-split runs train on disguised copies of the packs (classes and split B's rows
     // in a secret order), the replays on the packs as shipped, as their claims were measured.
-    let disguised: Vec<Arc<TaskData>> = packs.iter().map(|p| Arc::new(p.disguised(secrets()))).collect();
-    let plan = plan(
-        Packs { shipped: &packs, disguised: &disguised },
-        &primary_name,
-        &manifest.claims,
-        &seeds,
-        request.device,
-        request.quick.unwrap_or(false),
-    );
+    // Every pack's secret is drawn, but a quick verification trains on the primary pack alone,
+    // so only it is copied.
+    let quick = request.quick.unwrap_or(false);
+    let disguised: Vec<Arc<TaskData>> = packs
+        .iter()
+        .map(|p| (p, secrets()))
+        .filter(|(p, _)| !quick || p.meta.name == primary_name)
+        .map(|(p, secret)| Arc::new(p.disguised(secret)))
+        .collect();
+    let main = disguised.iter().find(|p| p.meta.name == primary_name).expect("the primary pack is disguised");
+    let plan = plan(&packs, &disguised, main, &manifest.claims, &seeds, request.device, quick);
     // The shuffled-teacher run's permutation: never shown to the method either.
     let shuffle_seed = secrets();
 
@@ -200,16 +202,14 @@ pub(crate) async fn verify(
         None => {
             let report_of = |role: RunRole, task: &str| report_of(&made, role, task);
             let pack_evidence = |pack, method, vanilla| pack_evidence(&made, pack, method, vanilla);
-            let replay_of = |claim: usize| -> Option<(&Step, &Option<Result<usize, StepFailure>>)> {
-                plan.iter().zip(&outcomes).find(|(s, _)| s.claims.contains(&claim))
+            // What the replay of a claim gave, when the claim was replayed.
+            let replay_of = |claim: usize| -> Option<&Option<Result<usize, StepFailure>>> {
+                plan.iter().zip(&outcomes).find(|(s, _)| s.claims.contains(&claim)).map(|(_, o)| o)
             };
-            let main = Packs { shipped: &packs, disguised: &disguised }
-                .disguised(&primary_name)
-                .expect("the primary pack is one of the packs");
             let mut primary_evidence = pack_evidence(main, RunRole::Method, RunRole::Vanilla)
                 .expect("the method and vanilla always run on the primary pack");
             primary_evidence.replay = primary_claim.and_then(|i| match replay_of(i) {
-                Some((_, Some(Ok(index)))) => Some(&made[*index].1),
+                Some(Some(Ok(index))) => Some(&made[*index].1),
                 _ => None,
             });
             primary_evidence.shuffled = report_of(RunRole::ShuffledTeacher, &primary_name);
@@ -228,8 +228,8 @@ pub(crate) async fn verify(
                 .map(|(i, claim)| {
                     let pack = packs.iter().find(|p| p.meta.name == claim.task).map(|p| &p.meta);
                     let (run, refusal) = match replay_of(i) {
-                        Some((_, Some(Ok(index)))) => (Some(&made[*index].1), None),
-                        Some((_, Some(Err(failure)))) => (None, Some(failure.error.clone())),
+                        Some(Some(Ok(index))) => (Some(&made[*index].1), None),
+                        Some(Some(Err(failure))) => (None, Some(failure.error.clone())),
                         _ => (None, None),
                     };
                     aar_checks::ClaimReplay { claim, pack, run, refusal }
@@ -248,11 +248,6 @@ pub(crate) async fn verify(
                     _ => None,
                 })
                 .collect();
-            let ablation_refusals = failed_runs
-                .iter()
-                .filter(|f| matches!(f.role, RunRole::ShuffledTeacher | RunRole::UniformTeacher))
-                .map(|f| format!("The method refused the {}: {}", f.label, f.error))
-                .collect();
             aar_checks::run_all(&aar_checks::Evidence {
                 manifest: &manifest,
                 preregistered_seeds: &PREREGISTERED_SEEDS,
@@ -261,7 +256,6 @@ pub(crate) async fn verify(
                 primary: primary_evidence,
                 others,
                 negative_control,
-                ablation_refusals,
                 failed_runs,
             })
         }
@@ -342,27 +336,15 @@ fn replayable_split(claim: &Claim) -> Option<EvalSplit> {
     }
 }
 
-/// The packs a verification trains on: as shipped (for the replays), and their disguised copies,
-/// in the same order (for the runs on the private split).
-#[derive(Clone, Copy)]
-struct Packs<'a> {
-    shipped: &'a [Arc<TaskData>],
-    disguised: &'a [Arc<TaskData>],
-}
-
-impl<'a> Packs<'a> {
-    fn disguised(&self, name: &str) -> Option<&'a Arc<TaskData>> {
-        self.disguised.iter().find(|p| p.meta.name == name)
-    }
-}
-
 /// Every run, in the order they are made: the claims' replays first (the sharpest test; one run
 /// per distinct pack, split and seeds, whatever order the claims come in), then the
 /// private-split runs on the claimed pack, then the other packs and the negative control.
-/// Quick and full verifications replay the same claims, so they judge them alike.
+/// Quick and full verifications replay the same claims, so they judge them alike. The replays
+/// train on `shipped` packs, everything else on the `disguised` ones (`main` the primary's).
 fn plan(
-    packs: Packs<'_>,
-    primary: &str,
+    shipped: &[Arc<TaskData>],
+    disguised: &[Arc<TaskData>],
+    main: &Arc<TaskData>,
     claims: &[Claim],
     seeds: &[u64],
     device: DeviceChoice,
@@ -380,7 +362,7 @@ fn plan(
     let mut steps: Vec<Step> = Vec::new();
     for (i, claim) in claims.iter().enumerate() {
         let Some(split) = replayable_split(claim) else { continue };
-        let Some(pack) = packs.shipped.iter().find(|p| p.meta.name == claim.task) else { continue };
+        let Some(pack) = shipped.iter().find(|p| p.meta.name == claim.task) else { continue };
         let claimed_seeds: Vec<u64> = claim.seeds.iter().copied().take(MAX_SEEDS as usize).collect();
         if claimed_seeds.is_empty() {
             continue;
@@ -406,7 +388,6 @@ fn plan(
         steps.push(replay);
     }
     let private = EvalSplit::Private;
-    let main = packs.disguised(primary).expect("the primary pack is one of the packs");
     steps.push(step(RunRole::Method, main, private, seeds, Some(None)));
     steps.push(step(RunRole::Vanilla, main, private, seeds, None));
     steps.push(step(RunRole::ShuffledTeacher, main, private, seeds, Some(Some(Ablation::Shuffled))));
@@ -414,11 +395,11 @@ fn plan(
     if quick {
         return steps;
     }
-    for pack in packs.disguised.iter().filter(|p| !p.meta.negative_control && p.meta.name != primary) {
+    for pack in disguised.iter().filter(|p| !p.meta.negative_control && p.meta.name != main.meta.name) {
         steps.push(step(RunRole::OtherPackMethod, pack, private, seeds, Some(None)));
         steps.push(step(RunRole::OtherPackVanilla, pack, private, seeds, None));
     }
-    if let Some(control) = control_pack(main, packs.disguised) {
+    if let Some(control) = control_pack(main, disguised) {
         steps.push(step(RunRole::NegativeControl, control, private, seeds, Some(None)));
         steps.push(step(RunRole::NegativeControlVanilla, control, private, seeds, None));
     }

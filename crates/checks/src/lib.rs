@@ -45,12 +45,22 @@ pub struct Evidence<'a> {
     pub others: Vec<PackEvidence<'a>>,
     /// The negative-control pack, if one was run.
     pub negative_control: Option<PackEvidence<'a>>,
-    /// Ablation runs the method refused to finish, one sentence each naming the run and why
-    /// (their `PackEvidence` field is then `None`).
-    pub ablation_refusals: Vec<String>,
     /// Every run of the method that ended without a report (a replay or an ablation it failed),
-    /// with what it had read and called: `sandbox` audits these too.
+    /// with what it had read and called: `sandbox` audits these too. An ablation run here has no
+    /// report in `primary`.
     pub failed_runs: Vec<FailedRun>,
+}
+
+impl Evidence<'_> {
+    /// The teacher-ablation runs the method refused to finish, one sentence each naming the run
+    /// and why.
+    pub fn ablation_refusals(&self) -> Vec<String> {
+        self.failed_runs
+            .iter()
+            .filter(|f| matches!(f.role, RunRole::ShuffledTeacher | RunRole::UniformTeacher))
+            .map(|f| format!("The method refused the {}: {}", f.label, f.error))
+            .collect()
+    }
 }
 
 /// A run of the method that ended without a report, and the verification went on.
@@ -580,7 +590,6 @@ pub(crate) mod fixtures {
                     shuffled: None,
                     uniform: None,
                 }),
-                ablation_refusals: Vec::new(),
                 failed_runs: Vec::new(),
             }
         }

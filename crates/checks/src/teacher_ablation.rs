@@ -34,18 +34,19 @@ pub const MARGIN_SHARE: f64 = 0.5;
 pub fn check(e: &Evidence) -> CheckResult {
     let pe = &e.primary;
     let family = e.manifest.family;
-    if !e.ablation_refusals.is_empty() {
+    let refusals = e.ablation_refusals();
+    if !refusals.is_empty() {
         let mut r = result(
             CheckId::TeacherAblation,
             CheckStatus::Fail,
             format!(
                 "The method refused {} of the teacher-ablation runs: a method may not opt out of the runs \
                  that test its dependence on the teacher. {}",
-                if e.ablation_refusals.len() == 1 { "one" } else { "some" },
-                e.ablation_refusals.join(" ")
+                if refusals.len() == 1 { "one" } else { "some" },
+                refusals.join(" ")
             ),
         );
-        r.notes = e.ablation_refusals.clone();
+        r.notes = refusals;
         return r;
     }
     let Some(shuffled_run) = pe.shuffled else {
@@ -236,10 +237,11 @@ fn drop_text(kind: &str, p: &Paired, method_acc: f64) -> String {
 #[cfg(test)]
 mod tests {
     use aar_review_schemas::bundle::MethodFamily;
-    use aar_review_schemas::verification::CheckStatus;
+    use aar_review_schemas::verification::{CheckStatus, RunRole};
     use aar_review_schemas::vocab::EvalSplit;
 
     use super::*;
+    use crate::FailedRun;
     use crate::fixtures::{SEEDS, Scenario, run_acc};
 
     /// A method whose student ignores the teacher's per-example labels: the same accuracy on every
@@ -308,6 +310,11 @@ mod tests {
         assert_eq!(check(&s.evidence()).status, CheckStatus::NotApplicable);
     }
 
+    /// An ablation run the method did not finish, as a verification records it.
+    fn refused(role: RunRole, label: &str, error: &str) -> FailedRun {
+        FailedRun { role, label: label.to_owned(), error: error.to_owned(), access_log: None }
+    }
+
     #[test]
     fn a_refused_ablation_run_fails_whatever_the_family() {
         let mut s = Scenario::honest(150, 150);
@@ -315,22 +322,27 @@ mod tests {
         s.uniform = None;
         let refusal = "The method refused the shuffled-teacher run on digits: bad weights: every weight is 0"
             .to_owned();
+        let shuffled = refused(
+            RunRole::ShuffledTeacher,
+            "shuffled-teacher run on digits",
+            "bad weights: every weight is 0",
+        );
         let mut e = s.evidence();
-        e.ablation_refusals = vec![refusal.clone()];
+        e.failed_runs = vec![shuffled.clone()];
         let r = check(&e);
         assert_eq!(r.status, CheckStatus::Fail, "{r:#?}");
         assert!(r.summary.contains("refused the shuffled-teacher run on digits"), "{}", r.summary);
         assert_eq!(r.notes, vec![refusal.clone()]);
         s.manifest.family = MethodFamily::Unsupervised;
         let mut e = s.evidence();
-        e.ablation_refusals = vec![refusal];
+        e.failed_runs = vec![shuffled];
         assert_eq!(check(&e).status, CheckStatus::Fail);
         // Refusing only the uniform run while finishing the shuffled one fails too.
         let mut s = Scenario::honest(150, 150);
         s.uniform = None;
         let mut e = s.evidence();
-        e.ablation_refusals =
-            vec!["The method refused the uniform-teacher run on digits: runtime error".to_owned()];
+        e.failed_runs =
+            vec![refused(RunRole::UniformTeacher, "uniform-teacher run on digits", "runtime error")];
         let r = check(&e);
         assert_eq!(r.status, CheckStatus::Fail, "{r:#?}");
         assert!(r.summary.contains("uniform-teacher run"), "{}", r.summary);
