@@ -92,17 +92,25 @@ impl DriverProcess {
             )
         });
         let driver = DriverProcess { child, port };
-        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not listen on port {port} within 20 s");
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        // tauri-driver listens at once but starts WebKitWebDriver beside it; a session requested
+        // before WebKitWebDriver listens fails with "tcp connect error" (seen on a loaded 2-core
+        // CI machine), so both ports must answer first.
+        wait_for_listener("tauri-driver", port);
+        wait_for_listener("WebKitWebDriver", native_port);
         driver
     }
 
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+fn wait_for_listener(what: &str, port: u16) {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+        assert!(Instant::now() < deadline, "{what} did not listen on port {port} within 30 s");
+        std::thread::sleep(Duration::from_millis(100));
     }
 }
 
@@ -121,12 +129,24 @@ pub async fn connect(driver: &DriverProcess, application: &Path) -> Client {
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), "wry".into());
     caps.insert("tauri:options".into(), serde_json::json!({ "application": application }));
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&driver.url())
-        .await
-        .unwrap_or_else(|e| panic!("no WebDriver session with the app {}: {e}", application.display()))
+    // Even with both drivers listening, the first session can be refused while WebKitWebDriver
+    // is still setting up; a few spaced tries tell a slow start from a broken one.
+    let mut last_error = None;
+    for attempt in 0..4u64 {
+        if attempt > 0 {
+            tokio::time::sleep(Duration::from_secs(2 * attempt)).await;
+        }
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&driver.url()).await {
+            Ok(client) => return client,
+            Err(e) => last_error = Some(e),
+        }
+    }
+    panic!(
+        "no WebDriver session with the app {} after 4 tries: {}",
+        application.display(),
+        last_error.map_or_else(String::new, |e| e.to_string())
+    )
 }
 
 /// Polls `probe` until it returns `Some`, failing after `timeout` with `what` in the message.
