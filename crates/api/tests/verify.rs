@@ -92,6 +92,30 @@ async fn a_demo_submission_is_verified_with_every_check_and_stored_with_its_runs
     assert_eq!(state.failed, failed);
     assert!(list.iter().filter(|s| s.id != id).all(|s| s.verification.is_none()));
     assert_eq!(api.show(&id).await.unwrap().summary.verification, Some(state));
+
+    // Quick and full judge a claim alike: with the same secrets, a quick verification makes the
+    // same primary runs, and every check it runs says what the full one said. Only the checks it
+    // leaves out (other packs, negative control) differ.
+    let again = open(&dir).await;
+    let quick = VerifyRequest { quick: Some(true), ..request() };
+    let mut quiet = |_: &VerifyStep| -> Box<dyn aar_api::ProgressSink + Send> {
+        Box::new(ProgressForwarder::new(|_: RunProgress| {}))
+    };
+    let quick = again.verify(&id, quick, &mut quiet, aar_api::CancelToken::new()).await.unwrap().report;
+    assert_eq!(quick.seeds, report.seeds);
+    for (q, full) in quick.checks.iter().zip(&report.checks) {
+        if matches!(q.id, CheckId::Generalisation | CheckId::NegativeControl) {
+            assert_eq!(q.status, CheckStatus::NotApplicable, "{q:#?}");
+        } else if q.id == CheckId::Sandbox {
+            // It audits every run, and quick makes fewer; the verdict on them is the same.
+            assert_eq!(q.status, full.status, "{q:#?}");
+        } else {
+            assert_eq!((q.status, &q.summary), (full.status, &full.summary), "{}", q.id);
+        }
+    }
+    if !report.checks.iter().any(|c| c.status == CheckStatus::Fail) {
+        assert_eq!(quick.suggestion.vote, report.suggestion.vote);
+    }
 }
 
 #[tokio::test]
