@@ -10,8 +10,9 @@ use crate::vocab::{Backend, DeviceChoice, EvalSplit};
 /// The run-report format version this build writes. Version 2 added the method's access log,
 /// the time spent in the method, and the student's self-training rounds; version 1 reports read
 /// as version 2 reports without them. Version 3 added `references_cached` per seed (absent reads
-/// as false). Version 4 added `student_correct` per seed (absent reads as not recorded).
-pub const RUN_SCHEMA_VERSION: u32 = 4;
+/// as false). Version 4 added `student_correct` per seed (absent reads as not recorded). Version 5
+/// added `label_following` per seed for teacher-ablation runs (absent reads as not probed).
+pub const RUN_SCHEMA_VERSION: u32 = 5;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -121,6 +122,44 @@ pub struct SeedOutcome {
     /// Absent in reports written before schema version 4.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub student_correct: Option<String>,
+    /// Teacher-ablation runs only: whether the student follows the labels it was handed on the
+    /// ablated rows of split B. Absent for other runs and in reports before schema version 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_following: Option<LabelFollowing>,
+}
+
+/// The student's final predictions on the rows of split B whose teacher labels an ablation
+/// replaced by another row's (a secret permutation), against two labels per row: the one the
+/// method was handed, and a counterfactual drawn by a second secret permutation of the same rows
+/// that the method never saw. A student that does not read the per-row labels puts as much
+/// probability on one as on the other (the two permutations are exchangeable); one that learns
+/// from them puts more on the handed one. The same rows, in the same order, for every seed of a
+/// run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct LabelFollowing {
+    /// Per probed row, the student's probability of the class of the label it was handed.
+    pub handed: Vec<f32>,
+    /// Per probed row, the student's probability of the class of the counterfactual label.
+    pub counterfactual: Vec<f32>,
+}
+
+impl LabelFollowing {
+    /// Rounded to 4 decimals, which is far below the noise of any comparison made with them and
+    /// keeps the report small.
+    pub fn new(handed: &[f32], counterfactual: &[f32]) -> LabelFollowing {
+        assert_eq!(handed.len(), counterfactual.len(), "one pair of probabilities per probed row");
+        let round = |v: &[f32]| v.iter().map(|p| (p * 1e4).round() / 1e4).collect();
+        LabelFollowing { handed: round(handed), counterfactual: round(counterfactual) }
+    }
+
+    /// The number of probed rows, when both lists cover the same rows with probabilities.
+    pub fn rows(&self) -> Option<usize> {
+        let valid = |v: &[f32]| v.iter().all(|p| (0.0..=1.0).contains(p));
+        (self.handed.len() == self.counterfactual.len() && valid(&self.handed) && valid(&self.counterfactual))
+            .then_some(self.handed.len())
+    }
 }
 
 impl SeedOutcome {

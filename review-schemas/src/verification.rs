@@ -263,6 +263,9 @@ pub enum RunRole {
     Vanilla,
     /// The method with the teacher's soft labels shuffled across examples.
     ShuffledTeacher,
+    /// The method with the teacher's soft labels shuffled among a secret share of the examples
+    /// (the rest keep theirs): an ablation the method can hardly tell from the real teacher.
+    PartlyShuffledTeacher,
     /// The method with uniform labels in place of the teacher's.
     UniformTeacher,
     /// The method on another pack, for the generalisation matrix.
@@ -282,6 +285,7 @@ impl RunRole {
             RunRole::Method => "method",
             RunRole::Vanilla => "vanilla",
             RunRole::ShuffledTeacher => "shuffled_teacher",
+            RunRole::PartlyShuffledTeacher => "partly_shuffled_teacher",
             RunRole::UniformTeacher => "uniform_teacher",
             RunRole::OtherPackMethod => "other_pack_method",
             RunRole::OtherPackVanilla => "other_pack_vanilla",

@@ -112,7 +112,8 @@ pub(crate) async fn verify(
         .collect();
     let main = disguised.iter().find(|p| p.meta.name == primary_name).expect("the primary pack is disguised");
     let plan = plan(&packs, &disguised, main, &manifest.claims, &seeds, request.device, quick);
-    // The shuffled-teacher run's permutation: never shown to the method either.
+    // The shuffled-teacher runs' permutations (and the partly shuffled run's share of rows):
+    // never shown to the method either.
     let shuffle_seed = secrets();
 
     // The method's runs on one pack share their teachers and ceilings: memory for this
@@ -179,7 +180,10 @@ pub(crate) async fn verify(
             Err(aar_engine::EngineError::Method { source, .. })
                 if matches!(
                     step.role,
-                    RunRole::Replay | RunRole::ShuffledTeacher | RunRole::UniformTeacher
+                    RunRole::Replay
+                        | RunRole::ShuffledTeacher
+                        | RunRole::PartlyShuffledTeacher
+                        | RunRole::UniformTeacher
                 ) =>
             {
                 let error = methods::method_failure(*source).message;
@@ -214,6 +218,7 @@ pub(crate) async fn verify(
             });
             primary_evidence.shuffled = report_of(RunRole::ShuffledTeacher, &primary_name);
             primary_evidence.uniform = report_of(RunRole::UniformTeacher, &primary_name);
+            primary_evidence.partly_shuffled = report_of(RunRole::PartlyShuffledTeacher, &primary_name);
             let others = disguised
                 .iter()
                 .filter(|p| !p.meta.negative_control && p.meta.name != primary_name)
@@ -324,6 +329,7 @@ fn pack_evidence<'a>(
         replay: None,
         shuffled: None,
         uniform: None,
+        partly_shuffled: None,
     })
 }
 
@@ -391,6 +397,13 @@ fn plan(
     steps.push(step(RunRole::Method, main, private, seeds, Some(None)));
     steps.push(step(RunRole::Vanilla, main, private, seeds, None));
     steps.push(step(RunRole::ShuffledTeacher, main, private, seeds, Some(Some(Ablation::Shuffled))));
+    steps.push(step(
+        RunRole::PartlyShuffledTeacher,
+        main,
+        private,
+        seeds,
+        Some(Some(Ablation::PartlyShuffled)),
+    ));
     steps.push(step(RunRole::UniformTeacher, main, private, seeds, Some(Some(Ablation::Uniform))));
     if quick {
         return steps;

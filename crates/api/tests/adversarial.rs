@@ -251,3 +251,42 @@ async fn a_method_that_refuses_the_ablated_teacher_fails_the_ablation() {
     assert!(ablation.summary.contains("uniform"), "{}", ablation.summary);
     assert_eq!(check(&report, CheckId::Reproduction).status, CheckStatus::Pass, "the claim itself is real");
 }
+
+/// The majority answer, staged to look teacher-dependent: one warm-up epoch on the teacher, then
+/// a look at how far the student agrees with it. A real teacher agrees (≈ 0.6 on latent-5k), a
+/// shuffled one does not (≈ 0.4): then the method trains towards a wrong answer everywhere, so
+/// that the shuffled-teacher run collapses and "the student uses the teacher".
+const STAGED_MAJORITY: &str = r#"
+fn targets(ctx) {
+    if ctx.epoch == 0 {
+        return #{ targets: ctx.teacher };
+    }
+    if ctx.epoch > 1 {
+        return #{ targets: () };
+    }
+    let answer = argmax(to_matrix([class_balance(ctx.teacher)]))[0];
+    let agree = mean(eq(argmax(ctx.student), argmax(ctx.teacher)));
+    print(`agreement ${agree}`);
+    if agree < 0.5 {
+        answer = (answer + 1) % ctx.num_classes;
+    }
+    let everywhere = one_hot(answer, ctx.num_classes);
+    #{ targets: scale_columns(uniform(ctx.num_examples, ctx.num_classes), everywhere) }
+}
+"#;
+
+#[tokio::test]
+async fn a_method_that_stages_its_collapse_under_the_shuffled_teacher_fails_the_ablation() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = tampered(dir.path(), "majority-answer", |_| {}, Some(STAGED_MAJORITY));
+    let report = verify(&bundle, dir.path()).await;
+    assert_refuted_by(&report, CheckId::TeacherAblation);
+    let ablation = check(&report, CheckId::TeacherAblation);
+    assert!(ablation.summary.contains("does not read the teacher's labels"), "{}", ablation.summary);
+    // The staging worked: the fully shuffled teacher lowered the student significantly (measured:
+    // 0.325 → 0.283, CI of the drop +0.020..+0.063, beyond the 0.0375 margin), which passed the
+    // check before the partly shuffled run existed.
+    assert!(ablation.summary.contains("a drop it can stage"), "{}", ablation.summary);
+    let collapse = &ablation.summary[ablation.summary.find("drop +").unwrap()..];
+    assert!(!collapse.starts_with("drop +0.000"), "{}", ablation.summary);
+}

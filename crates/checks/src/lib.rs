@@ -57,7 +57,12 @@ impl Evidence<'_> {
     pub fn ablation_refusals(&self) -> Vec<String> {
         self.failed_runs
             .iter()
-            .filter(|f| matches!(f.role, RunRole::ShuffledTeacher | RunRole::UniformTeacher))
+            .filter(|f| {
+                matches!(
+                    f.role,
+                    RunRole::ShuffledTeacher | RunRole::PartlyShuffledTeacher | RunRole::UniformTeacher
+                )
+            })
             .map(|f| format!("The method refused the {}: {}", f.label, f.error))
             .collect()
     }
@@ -102,6 +107,9 @@ pub struct PackEvidence<'a> {
     pub shuffled: Option<&'a RunReport>,
     /// The method with uniform labels instead of the teacher's (primary only).
     pub uniform: Option<&'a RunReport>,
+    /// The method with the labels of a secret share of the examples shuffled among themselves
+    /// (primary only).
+    pub partly_shuffled: Option<&'a RunReport>,
 }
 
 /// Every check on the evidence, one per [`CheckId::ALL`], in that order.
@@ -342,6 +350,7 @@ pub(crate) mod fixtures {
                 seconds: PhaseSeconds { weak: 0.0, ceiling: 0.0, student: 0.0 },
                 references_cached: false,
                 student_correct: None,
+                label_following: None,
             })
             .collect();
         let mean = |f: fn(&SeedOutcome) -> f64| per_seed.iter().map(f).sum::<f64>() / per_seed.len() as f64;
@@ -464,6 +473,7 @@ pub(crate) mod fixtures {
         pub replay: Option<RunReport>,
         pub shuffled: Option<RunReport>,
         pub uniform: Option<RunReport>,
+        pub partly_shuffled: Option<RunReport>,
         pub others: Vec<(TaskPack, RunReport, RunReport)>,
         pub control: Option<(TaskPack, RunReport, RunReport)>,
         /// The replays of the manifest's second and later claims: pack, run, refusal.
@@ -509,6 +519,7 @@ pub(crate) mod fixtures {
                 replay: Some(replay),
                 shuffled: Some(shuffled),
                 uniform: Some(uniform),
+                partly_shuffled: None,
                 others: vec![(wine, wine_method, wine_vanilla)],
                 control: Some((copyable, nc_method, nc_vanilla)),
                 extra_replays: Vec::new(),
@@ -569,6 +580,7 @@ pub(crate) mod fixtures {
                     replay: self.replay.as_ref(),
                     shuffled: self.shuffled.as_ref(),
                     uniform: self.uniform.as_ref(),
+                    partly_shuffled: self.partly_shuffled.as_ref(),
                 },
                 others: self
                     .others
@@ -580,6 +592,7 @@ pub(crate) mod fixtures {
                         replay: None,
                         shuffled: None,
                         uniform: None,
+                        partly_shuffled: None,
                     })
                     .collect(),
                 negative_control: self.control.as_ref().map(|(pack, method, vanilla)| PackEvidence {
@@ -589,6 +602,7 @@ pub(crate) mod fixtures {
                     replay: None,
                     shuffled: None,
                     uniform: None,
+                    partly_shuffled: None,
                 }),
                 failed_runs: Vec::new(),
             }

@@ -6,7 +6,7 @@
 //! control all use. Nothing here is random: every p-value is exact or closed-form.
 
 use aar_domain::{PairedTest, mean, pgr, standard_error};
-use aar_review_schemas::run::{RunReport, SeedOutcome};
+use aar_review_schemas::run::{LabelFollowing, RunReport, SeedOutcome};
 use aar_review_schemas::task::TaskPack;
 use aar_review_schemas::verification::SeedEvidence;
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
@@ -434,6 +434,85 @@ impl Paired {
     }
 }
 
+/// How much more probability a student trained under a shuffling ablation puts on the labels it
+/// was handed than on counterfactual labels it never saw, on the probed rows of split B
+/// ([`LabelFollowing`]). Under "the student does not read per-row labels" both have the same
+/// expectation (the two permutations are exchangeable), whatever else the method does, so a
+/// following above zero is evidence of per-row use and one shown near zero is evidence against
+/// it.
+///
+/// Rows are the unit: the same rows and permutations serve every seed, so a row's seeds are
+/// replicates, not independent draws. Per row, `d = mean over seeds of (handed − counterfactual)`;
+/// the statistic is the mean of `d` over rows, with its SE from their spread (normal quantiles:
+/// hundreds of rows).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Following {
+    /// Rows probed.
+    pub rows: usize,
+    /// Seeds that recorded the probe.
+    pub seeds: usize,
+    /// Mean probability of the handed label's class.
+    pub handed: f64,
+    /// Mean probability of the counterfactual label's class.
+    pub counterfactual: f64,
+    /// `handed − counterfactual`.
+    pub mean: f64,
+    pub se: f64,
+    pub ci95: [f64; 2],
+    /// Two-sided; `None` without spread (every row's difference equal).
+    pub p: Option<f64>,
+}
+
+impl Following {
+    /// The probe of every seed of `run` that recorded a well-formed one over the same rows;
+    /// `None` without one or with fewer than two rows.
+    pub fn of_run(run: &RunReport) -> Option<Following> {
+        let probes: Vec<&LabelFollowing> =
+            run.per_seed.iter().filter_map(|s| s.label_following.as_ref()).collect();
+        let rows = probes.iter().find_map(|p| p.rows())?;
+        let probes: Vec<&LabelFollowing> = probes.into_iter().filter(|p| p.rows() == Some(rows)).collect();
+        if rows < 2 {
+            return None;
+        }
+        let k = probes.len() as f64;
+        let per_row: Vec<(f64, f64)> = (0..rows)
+            .map(|r| {
+                let sum = |pick: fn(&LabelFollowing) -> &Vec<f32>| {
+                    probes.iter().map(|p| f64::from(pick(p)[r])).sum::<f64>()
+                };
+                (sum(|p| &p.handed) / k, sum(|p| &p.counterfactual) / k)
+            })
+            .collect();
+        let d: Vec<f64> = per_row.iter().map(|(h, c)| h - c).collect();
+        let m = rows as f64;
+        let mean = d.iter().sum::<f64>() / m;
+        let variance = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (m - 1.0);
+        let se = (variance / m).sqrt();
+        let p = (se > 0.0).then(|| normal_two_sided_p(mean / se));
+        let half = Z_95 * se;
+        Some(Following {
+            rows,
+            seeds: probes.len(),
+            handed: per_row.iter().map(|(h, _)| h).sum::<f64>() / m,
+            counterfactual: per_row.iter().map(|(_, c)| c).sum::<f64>() / m,
+            mean,
+            se,
+            ci95: [mean - half, mean + half],
+            p,
+        })
+    }
+
+    /// Significantly above zero at α = 0.05.
+    pub fn significantly_positive(&self) -> bool {
+        self.mean > 0.0 && self.p.is_some_and(|p| p < ALPHA)
+    }
+
+    /// The 95% CI lies entirely below `margin`.
+    pub fn below(&self, margin: f64) -> bool {
+        self.ci95[1] < margin
+    }
+}
+
 /// One run's per-example correctness, one row of flags per seed.
 type Correctness = Vec<Vec<bool>>;
 
@@ -448,6 +527,51 @@ fn examples(common: &[(&SeedOutcome, &SeedOutcome)], n: u32) -> Option<(Correctn
 
 #[cfg(test)]
 mod tests {
+
+    /// A run whose seeds all recorded `probe(seed)` as their label following.
+    fn probed(probe: impl Fn(u64) -> LabelFollowing) -> RunReport {
+        let mut run = crate::fixtures::run_acc(
+            "digits",
+            aar_review_schemas::vocab::EvalSplit::Private,
+            "m",
+            &crate::fixtures::SEEDS,
+            &[0.6; 5],
+        );
+        for s in &mut run.per_seed {
+            s.label_following = Some(probe(s.seed));
+        }
+        run
+    }
+
+    #[test]
+    fn following_is_zero_for_a_student_that_ignores_the_rows_labels_and_positive_for_one_that_learns_them() {
+        // 400 rows; the student's probabilities depend on the row only (as if it never read the
+        // labels): handed and counterfactual are two draws from the same values.
+        let value = |r: u64, salt: u64| ((r * 7919 + salt * 104_729) % 1000) as f32 / 1000.0;
+        let ignoring = probed(|_| {
+            let handed: Vec<f32> = (0..400).map(|r| value(r, 1)).collect();
+            let counterfactual: Vec<f32> = (0..400).map(|r| value(r, 2)).collect();
+            LabelFollowing::new(&handed, &counterfactual)
+        });
+        let f = Following::of_run(&ignoring).unwrap();
+        assert_eq!((f.rows, f.seeds), (400, 5));
+        assert!(!f.significantly_positive(), "{f:?}");
+        assert!(f.ci95[0] < 0.0 && f.ci95[1] > 0.0, "{f:?}");
+        // The same student with 0.1 more probability on every handed label.
+        let learning = probed(|_| {
+            let handed: Vec<f32> = (0..400).map(|r| (value(r, 1) + 0.1).min(1.0)).collect();
+            let counterfactual: Vec<f32> = (0..400).map(|r| value(r, 2)).collect();
+            LabelFollowing::new(&handed, &counterfactual)
+        });
+        let f = Following::of_run(&learning).unwrap();
+        assert!(f.significantly_positive() && f.ci95[0] > 0.03, "{f:?}");
+        // A malformed probe (a probability above 1, or lists of different lengths) is not read.
+        let broken = probed(|_| LabelFollowing { handed: vec![1.5, 0.2], counterfactual: vec![0.1, 0.2] });
+        assert_eq!(Following::of_run(&broken), None);
+        let uneven = probed(|_| LabelFollowing { handed: vec![0.5, 0.2], counterfactual: vec![0.1] });
+        assert_eq!(Following::of_run(&uneven), None);
+    }
+
     use super::*;
 
     #[test]

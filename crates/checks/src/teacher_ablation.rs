@@ -16,11 +16,23 @@
 //! answer" when only uniform labels hurt, "ignores the teacher" when neither does); anything else
 //! is inconclusive. Unsupervised family: no drop passes, a drop warns (declared unsupervised, yet
 //! reacts to the teacher). No shuffled run and no refusal: not applicable.
+//!
+//! A method can watch its teacher and sabotage itself when the labels look shuffled, so the
+//! accuracy drop alone can be staged. The partly shuffled run answers that: a secret share of
+//! split B's rows ([`PARTIAL_SHARE`]) is handed other rows' labels, a teacher a method cannot
+//! reliably tell from the real one. A teacher method whose students answer every evaluation
+//! example exactly as with the real teacher, on every seed, never read those labels: it fails,
+//! whatever the full shuffle did to it. The run also reports the drop at this strength and how
+//! far the student follows the labels it was handed on the swapped rows ([`Following`]); an
+//! unsupervised method that significantly follows them warns. (Following is not a reason to fail
+//! a teacher method: students built to resist label noise follow wrong labels little by design.)
 
+use aar_domain::PARTIAL_SHARE;
 use aar_review_schemas::bundle::MethodFamily;
+use aar_review_schemas::run::RunReport;
 use aar_review_schemas::verification::{CheckId, CheckResult, CheckStatus, Figure, Unit};
 
-use crate::stats::{self, Metric, Paired};
+use crate::stats::{self, Following, Metric, Paired};
 use crate::{Evidence, num, result};
 
 /// The share of the method's accuracy above chance that shuffled labels must be shown to leave
@@ -47,6 +59,42 @@ pub fn check(e: &Evidence) -> CheckResult {
             ),
         );
         r.notes = refusals;
+        return r;
+    }
+    let following = pe.partly_shuffled.and_then(Following::of_run);
+    if family == MethodFamily::Teacher
+        && let Some(partly) = pe.partly_shuffled
+        && let Some(seeds) = unmoved(pe.method, partly)
+    {
+        let examples = pe.pack.splits.get(pe.method.eval_split.as_str()).unwrap_or(0);
+        let shuffled_text = pe
+            .shuffled
+            .and_then(|run| Paired::of_runs(pe.method, run, pe.pack, Metric::StudentAccuracy))
+            .map(|p| {
+                format!(
+                    " (its {}: a drop it can stage)",
+                    drop_text("shuffled", &p, pe.method.aggregate.student_acc)
+                )
+            })
+            .unwrap_or_default();
+        let mut r = result(
+            CheckId::TeacherAblation,
+            CheckStatus::Fail,
+            format!(
+                "A teacher method whose student does not read the teacher's labels: with the labels of a \
+                 secret share of split B ({}–{}%) swapped among themselves, every seed's student ({seeds}) \
+                 answered all {examples} evaluation examples exactly as with the real teacher. A student \
+                 trained on the labels changes when they change; this one reacts only to a teacher wrong \
+                 everywhere{shuffled_text}, which a method can detect.",
+                (PARTIAL_SHARE.start() * 100.0).round(),
+                (PARTIAL_SHARE.end() * 100.0).round(),
+            ),
+        );
+        r.notes = vec![
+            "The partly shuffled run hands a secret share of split B's rows another row's label: a teacher \
+             a method cannot reliably tell from the real one."
+                .to_owned(),
+        ];
         return r;
     }
     let Some(shuffled_run) = pe.shuffled else {
@@ -91,6 +139,17 @@ pub fn check(e: &Evidence) -> CheckResult {
                 num(chance)
             ),
         ),
+        MethodFamily::Unsupervised if following.as_ref().is_some_and(Following::significantly_positive) => {
+            result(
+                CheckId::TeacherAblation,
+                CheckStatus::Warn,
+                format!(
+                    "Declared unsupervised, but the student follows the labels it is handed: {}; check \
+                     what it reads from the labels.",
+                    following_text(following.as_ref().expect("matched above"), pe.pack.splits.b)
+                ),
+            )
+        }
         MethodFamily::Unsupervised if drops => result(
             CheckId::TeacherAblation,
             CheckStatus::Warn,
@@ -201,6 +260,19 @@ pub fn check(e: &Evidence) -> CheckResult {
             });
         }
     }
+    if let Some(run) = pe.partly_shuffled
+        && let Some(partly) = Paired::of_runs(pe.method, run, pe.pack, Metric::StudentAccuracy)
+    {
+        figures.push(Figure {
+            label: "accuracy drop under partly shuffled labels".to_owned(),
+            value: partly.mean,
+            unit: Unit::Accuracy,
+            ci95: Some(partly.ci95),
+        });
+    }
+    if let Some(f) = &following {
+        figures.extend(following_figures(f));
+    }
     figures.push(Figure {
         label: "chance accuracy".to_owned(),
         value: chance,
@@ -221,6 +293,51 @@ pub fn check(e: &Evidence) -> CheckResult {
     r
 }
 
+/// The number of seeds on which the partly shuffled run's student answered every evaluation
+/// example as the real-teacher run's did, when that holds for every common seed (at least two,
+/// all with per-example correctness recorded). Any student trained on changed labels changes
+/// somewhere; only one that never read them stays bit-identical.
+fn unmoved(method: &RunReport, partly: &RunReport) -> Option<usize> {
+    let mut seeds = 0;
+    for a in &method.per_seed {
+        let Some(b) = partly.per_seed.iter().find(|b| b.seed == a.seed) else { continue };
+        match (&a.student_correct, &b.student_correct) {
+            (Some(x), Some(y)) if x == y && a.student_acc == b.student_acc => seeds += 1,
+            _ => return None,
+        }
+    }
+    (seeds >= 2).then_some(seeds)
+}
+
+fn following_text(f: &Following, split_b: u32) -> String {
+    format!(
+        "on {} of the {} rows of split B whose labels a partly shuffled teacher swapped, the student \
+         gives the label it was handed probability {} and a label it never saw {} (following {:+.3}, \
+         95% CI {:+.3} to {:+.3}, {} seeds)",
+        f.rows,
+        split_b,
+        num(f.handed),
+        num(f.counterfactual),
+        f.mean,
+        f.ci95[0],
+        f.ci95[1],
+        f.seeds
+    )
+}
+
+fn following_figures(f: &Following) -> Vec<Figure> {
+    let mut figures = vec![Figure {
+        label: "following of handed labels (partly shuffled rows)".to_owned(),
+        value: f.mean,
+        unit: Unit::Ratio,
+        ci95: Some(f.ci95),
+    }];
+    if let Some(p) = f.p {
+        figures.push(Figure { label: "p (following)".to_owned(), value: p, unit: Unit::PValue, ci95: None });
+    }
+    figures
+}
+
 fn drop_text(kind: &str, p: &Paired, method_acc: f64) -> String {
     let p_text = p.p.map_or("untested".to_owned(), crate::p_value);
     format!(
@@ -237,6 +354,7 @@ fn drop_text(kind: &str, p: &Paired, method_acc: f64) -> String {
 #[cfg(test)]
 mod tests {
     use aar_review_schemas::bundle::MethodFamily;
+    use aar_review_schemas::run::RunReport;
     use aar_review_schemas::verification::{CheckStatus, RunRole};
     use aar_review_schemas::vocab::EvalSplit;
 
@@ -346,6 +464,70 @@ mod tests {
         let r = check(&e);
         assert_eq!(r.status, CheckStatus::Fail, "{r:#?}");
         assert!(r.summary.contains("uniform-teacher run"), "{}", r.summary);
+    }
+
+    /// Per-example correctness for every seed of `run`: example `j` right unless `j + seed + salt`
+    /// is a multiple of 3 (the accuracies stay as the fixture wrote them: only flags are compared).
+    fn with_correctness(mut run: RunReport, n: usize, salt: u64) -> RunReport {
+        for s in &mut run.per_seed {
+            let flags: Vec<bool> = (0..n as u64).map(|j| !(j + s.seed + salt).is_multiple_of(3)).collect();
+            s.student_correct = Some(aar_review_schemas::run::encode_correct(&flags));
+        }
+        run
+    }
+
+    /// The detect-and-sabotage author: the student ignores the teacher (the partly shuffled run
+    /// is bit-identical to the real one) but collapses whenever the whole teacher is shuffled.
+    fn staged(s: &mut Scenario) {
+        s.method = with_correctness(s.method.clone(), 150, 0);
+        s.partly_shuffled = Some(s.method.clone());
+    }
+
+    #[test]
+    fn a_staged_collapse_under_the_full_shuffle_does_not_pass_a_student_the_partial_one_leaves_untouched() {
+        let mut s = Scenario::honest(150, 150);
+        // Without the partly shuffled run, the collapse passes: the very attack.
+        assert_eq!(check(&s.evidence()).status, CheckStatus::Pass);
+        staged(&mut s);
+        let r = check(&s.evidence());
+        assert_eq!(r.status, CheckStatus::Fail, "{r:#?}");
+        assert!(r.summary.contains("every seed's student (5) answered all 150"), "{}", r.summary);
+        assert!(r.summary.contains("drop it can stage"), "{}", r.summary);
+        // One answer changed on one seed: the student read the labels, and the rule steps aside.
+        let mut partly = s.partly_shuffled.clone().unwrap();
+        let mut flags = partly.per_seed[2].student_correct_bits(150).unwrap();
+        flags[7] = !flags[7];
+        partly.per_seed[2].student_correct = Some(aar_review_schemas::run::encode_correct(&flags));
+        s.partly_shuffled = Some(partly);
+        assert_eq!(check(&s.evidence()).status, CheckStatus::Pass);
+        // Without per-example correctness nothing is claimed either way.
+        s.partly_shuffled = Some(s.vanilla.clone());
+        assert_eq!(check(&s.evidence()).status, CheckStatus::Pass);
+    }
+
+    #[test]
+    fn an_unmoved_unsupervised_student_is_what_it_declared() {
+        let mut s = Scenario::honest(150, 150);
+        staged(&mut s);
+        s.manifest.family = MethodFamily::Unsupervised;
+        // The full shuffle still moves it: the existing "reacts to the teacher" warning, not a fail.
+        assert_eq!(check(&s.evidence()).status, CheckStatus::Warn);
+        s.shuffled = Some(s.method.clone());
+        assert_eq!(check(&s.evidence()).status, CheckStatus::Pass);
+    }
+
+    #[test]
+    fn an_honest_student_that_changes_under_the_partial_shuffle_passes() {
+        let mut s = Scenario::honest(150, 150);
+        s.method = with_correctness(s.method.clone(), 150, 0);
+        s.partly_shuffled = Some(with_correctness(
+            run_acc("digits", EvalSplit::Private, "logconf", &SEEDS, &[0.60, 0.61, 0.58, 0.60, 0.59]),
+            150,
+            1,
+        ));
+        let r = check(&s.evidence());
+        assert_eq!(r.status, CheckStatus::Pass, "{r:#?}");
+        assert!(r.figures.iter().any(|f| f.label == "accuracy drop under partly shuffled labels"));
     }
 
     #[test]

@@ -12,9 +12,9 @@ mod timestamp;
 
 pub use digest::{Digest, IdPrefix, IdPrefixError};
 pub use method::{
-    AblatedTeacher, Ablation, AccessLog, EntryPoint, EpochContext, EpochTargets, Incident, Limit,
-    MethodError, MethodErrorKind, OutputLine, SourcePosition, StudentConfig, StudentMethod, TaskInfo,
-    Vanilla,
+    AblatedTeacher, Ablation, AccessLog, EntryPoint, EpochContext, EpochTargets, Incident, LabelProbe, Limit,
+    MethodError, MethodErrorKind, OutputLine, PARTIAL_SHARE, SourcePosition, StudentConfig, StudentMethod,
+    TaskInfo, Vanilla,
 };
 pub use paired::PairedTest;
 pub use path::{BundlePath, BundlePathError};

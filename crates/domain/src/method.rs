@@ -94,6 +94,24 @@ pub trait StudentMethod {
     fn access_log(&self) -> Option<&AccessLog> {
         None
     }
+
+    /// Rows of split B whose labels a teacher ablation replaced, for the engine to compare the
+    /// final student against ([`LabelProbe`]); `None` outside ablations.
+    fn label_probe(&self) -> Option<&LabelProbe> {
+        None
+    }
+}
+
+/// Which rows of split B an ablation handed another row's label, which class each was handed,
+/// and which class a second, unused permutation of the same rows would have handed it. Kept by
+/// the ablation, outside the method: the method sees only the handed labels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelProbe {
+    pub rows: Vec<usize>,
+    /// The class (argmax) of the label handed to each probed row.
+    pub handed: Vec<usize>,
+    /// The class (argmax) of the counterfactual label of each probed row.
+    pub counterfactual: Vec<usize>,
 }
 
 /// A boxed method is a method (the API keeps methods boxed, and wraps them in
@@ -113,6 +131,9 @@ impl<T: StudentMethod + ?Sized> StudentMethod for Box<T> {
     }
     fn access_log(&self) -> Option<&AccessLog> {
         (**self).access_log()
+    }
+    fn label_probe(&self) -> Option<&LabelProbe> {
+        (**self).label_probe()
     }
 }
 
@@ -182,14 +203,26 @@ pub enum Ablation {
     /// The rows of the teacher's labels permuted across examples: the label marginal stays, the
     /// per-example information is gone.
     Shuffled,
+    /// The rows of a secret share ([`PARTIAL_SHARE`]) of the examples permuted among themselves,
+    /// the rest kept: a teacher barely worse than the real one, which a method that checks its
+    /// teacher before deciding how to behave cannot reliably tell from it.
+    PartlyShuffled,
     /// Every row `1/k`: no information at all.
     Uniform,
 }
+
+/// At most this many rows are probed (in split B's order, which a verification has shuffled):
+/// enough to resolve a following of 0.01, and it bounds the report of a large pack.
+pub const MAX_PROBED_ROWS: usize = 4000;
+
+/// The range the partly shuffled ablation's share of rows is drawn from, per verification.
+pub const PARTIAL_SHARE: std::ops::RangeInclusive<f64> = 0.10..=0.30;
 
 impl Ablation {
     pub fn as_str(self) -> &'static str {
         match self {
             Ablation::Shuffled => "teacher shuffled",
+            Ablation::PartlyShuffled => "teacher partly shuffled",
             Ablation::Uniform => "teacher uniform",
         }
     }
@@ -197,15 +230,19 @@ impl Ablation {
 
 /// Runs a method with its teacher ablated: the method sees (and vanilla-style `Teacher` targets
 /// become) the ablated labels. A method that uses the teacher loses accuracy under either
-/// ablation; the "always the most common answer" hack keeps it under shuffling.
+/// ablation; the "always the most common answer" hack keeps it under shuffling. The shuffling
+/// ablations also keep a [`LabelProbe`]: a student that learns from the labels it is handed
+/// agrees with them on the shuffled rows more often than with labels it was never handed.
 pub struct AblatedTeacher<M> {
     pub inner: M,
     pub ablation: Ablation,
-    /// Seeds the shuffle. A verification draws it fresh and keeps it from the method, so an
-    /// author cannot precompute the shuffled labels a verification will hand the method.
+    /// Seeds the shuffles. A verification draws it fresh and keeps it from the method, so an
+    /// author cannot precompute the labels a verification will hand the method.
     shuffle_seed: u64,
-    /// Built on the first call, from the real teacher's labels.
-    labels: Option<Vec<f32>>,
+    /// The real teacher's labels the ablated ones were built from, the ablated labels and the
+    /// probe: built on the first call and again whenever the teacher changes (every seed of a run
+    /// trains its own teacher; the permutations stay the same, so the seeds stay paired).
+    built: Option<(Vec<f32>, Vec<f32>, Option<LabelProbe>)>,
 }
 
 impl<M> std::fmt::Debug for AblatedTeacher<M> {
@@ -216,7 +253,7 @@ impl<M> std::fmt::Debug for AblatedTeacher<M> {
 
 impl<M> AblatedTeacher<M> {
     pub fn new(inner: M, ablation: Ablation, shuffle_seed: u64) -> Self {
-        AblatedTeacher { inner, ablation, shuffle_seed, labels: None }
+        AblatedTeacher { inner, ablation, shuffle_seed, built: None }
     }
 }
 
@@ -226,34 +263,104 @@ impl<M> AblatedTeacher<M> {
 #[cfg(test)]
 const SHUFFLE_SEED: u64 = 0x5348_5546_464c_4544;
 
+/// splitmix64's output function: independent-looking 64-bit values from consecutive states.
+fn splitmix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
 /// A Fisher–Yates permutation from splitmix64: deterministic on every platform, no dependency.
 fn permutation(n: usize, seed: u64) -> Vec<usize> {
     let mut state = seed;
-    let mut next = || {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    };
     let mut order: Vec<usize> = (0..n).collect();
     for i in (1..n).rev() {
-        let j = (next() % (i as u64 + 1)) as usize;
+        let j = (splitmix(&mut state) % (i as u64 + 1)) as usize;
         order.swap(i, j);
     }
     order
 }
 
-fn ablate(teacher: &[f32], classes: usize, ablation: Ablation, shuffle_seed: u64) -> Vec<f32> {
-    match ablation {
-        Ablation::Uniform => vec![1.0 / classes as f32; teacher.len()],
-        Ablation::Shuffled => {
-            let n = teacher.len() / classes;
-            permutation(n, shuffle_seed)
-                .into_iter()
-                .flat_map(|row| teacher[row * classes..(row + 1) * classes].iter().copied())
-                .collect()
+/// The index of the largest value (the first of equals).
+fn argmax(row: &[f32]) -> usize {
+    row.iter().enumerate().fold(0, |best, (i, v)| if *v > row[best] { i } else { best })
+}
+
+/// How a shuffling ablation moves labels: `rows[k]` is handed the label of `rows[handed[k]]`,
+/// and `rows[counterfactual[k]]` is the label a second permutation would have handed it.
+struct Shuffle {
+    rows: Vec<usize>,
+    handed: Vec<usize>,
+    counterfactual: Vec<usize>,
+}
+
+impl Shuffle {
+    /// Seeds derived from the one secret, so that the share, the rows, the handed permutation
+    /// and the counterfactual one are unrelated draws.
+    fn draw(n: usize, ablation: Ablation, secret: u64) -> Option<Shuffle> {
+        let mut state = secret ^ 0x7072_6f62_6573;
+        let rows = match ablation {
+            Ablation::Uniform => return None,
+            Ablation::Shuffled => (0..n).collect(),
+            Ablation::PartlyShuffled => {
+                let unit = (splitmix(&mut state) >> 11) as f64 / (1u64 << 53) as f64;
+                let share = PARTIAL_SHARE.start() + unit * (PARTIAL_SHARE.end() - PARTIAL_SHARE.start());
+                let count = ((share * n as f64).round() as usize).clamp(2.min(n), n);
+                let mut rows = permutation(n, splitmix(&mut state));
+                rows.truncate(count);
+                rows.sort_unstable();
+                rows
+            }
+        };
+        // The fully shuffled ablation keeps the permutation it has always used for its secret.
+        let handed_seed = if ablation == Ablation::Shuffled { secret } else { splitmix(&mut state) };
+        let handed = permutation(rows.len(), handed_seed);
+        let counterfactual = permutation(rows.len(), splitmix(&mut state));
+        Some(Shuffle { rows, handed, counterfactual })
+    }
+
+    fn ablate(&self, teacher: &[f32], classes: usize) -> Vec<f32> {
+        let mut labels = teacher.to_vec();
+        for (k, &row) in self.rows.iter().enumerate() {
+            let from = self.rows[self.handed[k]];
+            labels[row * classes..(row + 1) * classes]
+                .copy_from_slice(&teacher[from * classes..(from + 1) * classes]);
         }
+        labels
+    }
+
+    /// The probe of `teacher`'s labels: every shuffled row that neither permutation left in
+    /// place (a row handed its own label was not ablated).
+    fn probe(&self, teacher: &[f32], classes: usize) -> LabelProbe {
+        let class_of = |row: usize| argmax(&teacher[row * classes..(row + 1) * classes]);
+        let mut probe = LabelProbe { rows: Vec::new(), handed: Vec::new(), counterfactual: Vec::new() };
+        for (k, &row) in self.rows.iter().enumerate() {
+            if probe.rows.len() == MAX_PROBED_ROWS {
+                break;
+            }
+            if self.handed[k] == k || self.counterfactual[k] == k {
+                continue;
+            }
+            probe.rows.push(row);
+            probe.handed.push(class_of(self.rows[self.handed[k]]));
+            probe.counterfactual.push(class_of(self.rows[self.counterfactual[k]]));
+        }
+        probe
+    }
+}
+
+fn ablate(
+    teacher: &[f32],
+    classes: usize,
+    ablation: Ablation,
+    secret: u64,
+) -> (Vec<f32>, Option<LabelProbe>) {
+    let n = teacher.len() / classes;
+    match Shuffle::draw(n, ablation, secret) {
+        None => (vec![1.0 / classes as f32; teacher.len()], None),
+        Some(shuffle) => (shuffle.ablate(teacher, classes), Some(shuffle.probe(teacher, classes))),
     }
 }
 
@@ -272,7 +379,11 @@ impl<M: StudentMethod> StudentMethod for AblatedTeacher<M> {
 
     fn targets(&mut self, ctx: &EpochContext<'_>) -> Result<EpochTargets, MethodError> {
         let (ablation, seed) = (self.ablation, self.shuffle_seed);
-        let labels = self.labels.get_or_insert_with(|| ablate(ctx.teacher, ctx.num_classes, ablation, seed));
+        if self.built.as_ref().is_none_or(|(source, _, _)| source.as_slice() != ctx.teacher) {
+            let (labels, probe) = ablate(ctx.teacher, ctx.num_classes, ablation, seed);
+            self.built = Some((ctx.teacher.to_vec(), labels, probe));
+        }
+        let (_, labels, _) = self.built.as_ref().expect("built above");
         let ablated = EpochContext { teacher: labels, ..*ctx };
         Ok(match self.inner.targets(&ablated)? {
             EpochTargets::Teacher => EpochTargets::Custom { targets: labels.clone(), weights: None },
@@ -282,6 +393,10 @@ impl<M: StudentMethod> StudentMethod for AblatedTeacher<M> {
 
     fn access_log(&self) -> Option<&AccessLog> {
         self.inner.access_log()
+    }
+
+    fn label_probe(&self) -> Option<&LabelProbe> {
+        self.built.as_ref().and_then(|(_, _, probe)| probe.as_ref())
     }
 }
 
@@ -340,6 +455,66 @@ mod ablation_tests {
         let mut m = AblatedTeacher::new(Spy(Vec::new()), Ablation::Uniform, SHUFFLE_SEED);
         m.targets(&ctx(&teacher, 0)).unwrap();
         assert_eq!(m.inner.0, vec![0.5; 4]);
+    }
+
+    /// `n` rows of 4 classes, row `i` sure of class `i % 4` (so a row's class names its origin
+    /// up to 4).
+    fn striped(n: usize) -> Vec<f32> {
+        (0..n).flat_map(|i| (0..4).map(move |c| if c == i % 4 { 0.7 } else { 0.1 })).collect()
+    }
+
+    fn ctx4(teacher: &[f32]) -> EpochContext<'_> {
+        EpochContext { num_classes: 4, num_examples: teacher.len() / 4, ..ctx(teacher, 0) }
+    }
+
+    #[test]
+    fn a_partial_shuffle_moves_a_secret_share_of_rows_among_themselves() {
+        let n = 1000;
+        let teacher = striped(n);
+        let mut m = AblatedTeacher::new(Spy(Vec::new()), Ablation::PartlyShuffled, SHUFFLE_SEED);
+        m.targets(&ctx4(&teacher)).unwrap();
+        let moved: Vec<usize> =
+            (0..n).filter(|&i| m.inner.0[i * 4..i * 4 + 4] != teacher[i * 4..i * 4 + 4]).collect();
+        // A share in 10..30% was shuffled; about 3/4 of those got a label of another class.
+        assert!((50..=300).contains(&moved.len()), "{} rows changed", moved.len());
+        let probe = m.label_probe().expect("a shuffling ablation keeps a probe").clone();
+        assert!(probe.rows.len() >= moved.len(), "every changed row is probed");
+        for (k, &row) in probe.rows.iter().enumerate() {
+            assert_eq!(probe.handed[k], argmax(&m.inner.0[row * 4..row * 4 + 4]), "row {row}");
+        }
+        // Another secret: another share and other rows.
+        let mut other = AblatedTeacher::new(Spy(Vec::new()), Ablation::PartlyShuffled, SHUFFLE_SEED + 1);
+        other.targets(&ctx4(&teacher)).unwrap();
+        assert_ne!(other.label_probe().unwrap().rows, probe.rows);
+    }
+
+    #[test]
+    fn the_counterfactual_is_a_second_permutation_of_the_same_rows() {
+        let teacher = striped(400);
+        let mut m = AblatedTeacher::new(Spy(Vec::new()), Ablation::Shuffled, SHUFFLE_SEED);
+        m.targets(&ctx4(&teacher)).unwrap();
+        let probe = m.label_probe().unwrap();
+        assert!(probe.rows.len() > 390, "all but the rows a permutation left in place");
+        let differs = probe.handed.iter().zip(&probe.counterfactual).filter(|(h, c)| h != c).count();
+        assert!((250..350).contains(&differs), "≈ 3/4 of rows get different classes: {differs}");
+        // Uniform labels move nothing and probe nothing.
+        let mut u = AblatedTeacher::new(Spy(Vec::new()), Ablation::Uniform, SHUFFLE_SEED);
+        u.targets(&ctx4(&teacher)).unwrap();
+        assert!(u.label_probe().is_none());
+    }
+
+    #[test]
+    fn every_seed_is_ablated_from_its_own_teacher_with_the_same_permutation() {
+        let first = striped(200);
+        let second: Vec<f32> = first.chunks(4).flat_map(|r| [r[1], r[2], r[3], r[0]]).collect();
+        let mut m = AblatedTeacher::new(Spy(Vec::new()), Ablation::Shuffled, SHUFFLE_SEED);
+        m.targets(&ctx4(&first)).unwrap();
+        let rows = m.label_probe().unwrap().rows.clone();
+        let seen_first = m.inner.0.clone();
+        m.targets(&ctx4(&second)).unwrap();
+        let seen_second: Vec<f32> = m.inner.0.chunks(4).flat_map(|r| [r[3], r[0], r[1], r[2]]).collect();
+        assert_eq!(seen_first, seen_second, "the second teacher's labels, moved the same way");
+        assert_eq!(m.label_probe().unwrap().rows, rows);
     }
 
     #[test]

@@ -3,6 +3,6 @@
 //! re-exported here so the engine's API is unchanged.
 
 pub use aar_domain::{
-    EntryPoint, EpochContext, EpochTargets, MethodError, MethodErrorKind, StudentConfig, StudentMethod,
-    TaskInfo, Vanilla,
+    EntryPoint, EpochContext, EpochTargets, LabelProbe, MethodError, MethodErrorKind, StudentConfig,
+    StudentMethod, TaskInfo, Vanilla,
 };

@@ -10,8 +10,8 @@ use std::time::Instant;
 
 use aar_domain::pgr;
 use aar_review_schemas::run::{
-    Curves, DeviceRecord, MethodRecord, ModelRecord, PhaseSeconds, ProtocolConfigRecord, RUN_SCHEMA_VERSION,
-    RunReport, RunTimings, SeedOutcome, encode_correct,
+    Curves, DeviceRecord, LabelFollowing, MethodRecord, ModelRecord, PhaseSeconds, ProtocolConfigRecord,
+    RUN_SCHEMA_VERSION, RunReport, RunTimings, SeedOutcome, encode_correct,
 };
 use aar_review_schemas::task::{ModelSpec, TaskPack, TrainDefaults};
 use burn::prelude::*;
@@ -20,7 +20,7 @@ use burn::tensor::TensorData;
 use crate::data::{DeviceSplit, EvalSplit, TaskData};
 use crate::device::ComputeDevice;
 use crate::method::{
-    EntryPoint, EpochContext, EpochTargets, MethodError, MethodErrorKind, StudentMethod, TaskInfo,
+    EntryPoint, EpochContext, EpochTargets, LabelProbe, MethodError, MethodErrorKind, StudentMethod, TaskInfo,
 };
 use crate::model::{Mlp, MlpConfig};
 use crate::progress::{CancelToken, Phase, ProgressEvent, ProgressSink};
@@ -330,6 +330,8 @@ fn run_seed(
     let student_correct = correct(&student.valid(), &eval.x_strong, &eval.y);
     let student_acc =
         student_correct.iter().filter(|c| **c).count() as f64 / student_correct.len().max(1) as f64;
+    let label_following =
+        method.label_probe().and_then(|probe| label_following(probe, &predict(&student), classes));
     let student_seconds = finish_phase(session, Phase::Student, student_acc, started);
 
     Ok(SeedOutcome {
@@ -342,7 +344,27 @@ fn run_seed(
         seconds: PhaseSeconds { weak: weak_seconds, ceiling: ceiling_seconds, student: student_seconds },
         references_cached,
         student_correct: Some(encode_correct(&student_correct)),
+        label_following,
     })
+}
+
+/// The final student's probabilities (`probs`, split B row-major) of the class each probed row
+/// was handed by a teacher ablation and of its counterfactual class. `None` when the probe names
+/// a row or class split B does not have.
+fn label_following(probe: &LabelProbe, probs: &[f32], classes: usize) -> Option<LabelFollowing> {
+    let probability = |row: usize, class: usize| -> Option<f32> {
+        if class >= classes {
+            return None;
+        }
+        probs.get(row.checked_mul(classes)?.checked_add(class)?).copied()
+    };
+    let mut handed = Vec::with_capacity(probe.rows.len());
+    let mut counterfactual = Vec::with_capacity(probe.rows.len());
+    for ((&row, &h), &c) in probe.rows.iter().zip(&probe.handed).zip(&probe.counterfactual) {
+        handed.push(probability(row, h)?);
+        counterfactual.push(probability(row, c)?);
+    }
+    Some(LabelFollowing::new(&handed, &counterfactual))
 }
 
 /// Trains the weak teacher on A and the strong ceiling on B (gold labels both), and labels B with

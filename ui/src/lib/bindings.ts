@@ -299,6 +299,16 @@ epoch: number | null, kind: MethodErrorKind, message: string, position: SourcePo
 
 export type Label = "review" | "verified";
 
+export type LabelFollowing = { 
+/**
+ * Per probed row, the student's probability of the class of the label it was handed.
+ */
+handed: Array<number>, 
+/**
+ * Per probed row, the student's probability of the class of the counterfactual label.
+ */
+counterfactual: Array<number>, };
+
 export type Limit = "operations" | "call_depth" | "expression_depth" | "string_size" | "array_size" | "map_size" | "variables" | "host_work" | "call_time" | "run_time" | { "config": { key: string, } };
 
 export type LineKind = "context" | "delete" | "insert";
@@ -497,7 +507,7 @@ firstSeed: number | null, device: DeviceChoice,
  */
 evalSplit: EvalSplit, };
 
-export type RunRole = "replay" | "method" | "vanilla" | "shuffled_teacher" | "uniform_teacher" | "other_pack_method" | "other_pack_vanilla" | "negative_control" | "negative_control_vanilla";
+export type RunRole = "replay" | "method" | "vanilla" | "shuffled_teacher" | "partly_shuffled_teacher" | "uniform_teacher" | "other_pack_method" | "other_pack_vanilla" | "negative_control" | "negative_control_vanilla";
 
 export type RunSummary = { 
 /**
@@ -563,7 +573,12 @@ references_cached: boolean,
  * their students example by example instead of bounding the noise from the accuracies alone.
  * Absent in reports written before schema version 4.
  */
-student_correct?: string | null, };
+student_correct?: string | null, 
+/**
+ * Teacher-ablation runs only: whether the student follows the labels it was handed on the
+ * ablated rows of split B. Absent for other runs and in reports before schema version 5.
+ */
+label_following?: LabelFollowing | null, };
 
 export type SeedResultView = { seed: number, pgr: number, studentAcc: number | null, };
 

@@ -70,6 +70,7 @@ export const ROLE_LABELS: Record<RunRole, string> = {
   method: "method",
   vanilla: "vanilla",
   shuffled_teacher: "shuffled teacher",
+  partly_shuffled_teacher: "partly shuffled teacher",
   uniform_teacher: "uniform teacher",
   other_pack_method: "method",
   other_pack_vanilla: "vanilla",
