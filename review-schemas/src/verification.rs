@@ -306,6 +306,36 @@ pub struct RunRef {
     pub eval_split: EvalSplit,
     /// The stored run's id (sha256 of its report).
     pub run_id: String,
+    /// Whether the run's split B and private split were drawn afresh from the pack's generator
+    /// with a secret seed (examples that appear nowhere in the repository), not the pack's own.
+    /// Absent (false) in reports written before it existed.
+    #[serde(default)]
+    pub fresh_data: bool,
+}
+
+impl VerificationReport {
+    /// The packs whose examples the verification drew afresh, each once, in run order.
+    pub fn fresh_packs(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for run in self.runs.iter().filter(|r| r.fresh_data) {
+            if !names.contains(&run.task.as_str()) {
+                names.push(&run.task);
+            }
+        }
+        names
+    }
+
+    /// One sentence for people saying which examples were fresh, when any were.
+    pub fn fresh_data_note(&self) -> Option<String> {
+        let packs = self.fresh_packs();
+        (!packs.is_empty()).then(|| {
+            format!(
+                "Fresh examples: split B and the private split of {} were drawn anew from the generator \
+                 with a secret seed for the private-split runs; no author can have seen them.",
+                packs.join(", ")
+            )
+        })
+    }
 }
 
 #[cfg(test)]

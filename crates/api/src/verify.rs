@@ -101,14 +101,23 @@ pub(crate) async fn verify(
     let claim: Option<&Claim> = primary_claim.map(|i| &manifest.claims[i]);
     // The private-split runs train on disguised copies of the packs (classes and split B's rows
     // in a secret order), the replays on the packs as shipped, as their claims were measured.
-    // Every pack's secret is drawn, but a quick verification trains on the primary pack alone,
+    // Every pack's secrets are drawn, but a quick verification trains on the primary pack alone,
     // so only it is copied.
     let quick = request.quick.unwrap_or(false);
+    // Synthetic packs also get split B and the private split drawn afresh from their generator
+    // with a secret seed: examples no author can have seen.
+    let mut fresh_packs: Vec<String> = Vec::new();
     let disguised: Vec<Arc<TaskData>> = packs
         .iter()
-        .map(|p| (p, secrets()))
-        .filter(|(p, _)| !quick || p.meta.name == primary_name)
-        .map(|(p, secret)| Arc::new(p.disguised(secret)))
+        .map(|p| (p, secrets(), secrets()))
+        .filter(|(p, _, _)| !quick || p.meta.name == primary_name)
+        .map(|(p, secret, draw)| match p.fresh(draw) {
+            Some(fresh) => {
+                fresh_packs.push(p.meta.name.clone());
+                Arc::new(fresh.disguised(secret))
+            }
+            None => Arc::new(p.disguised(secret)),
+        })
         .collect();
     let main = disguised.iter().find(|p| p.meta.name == primary_name).expect("the primary pack is disguised");
     let plan = plan(&packs, &disguised, main, &manifest.claims, &seeds, request.device, quick);
@@ -295,6 +304,7 @@ pub(crate) async fn verify(
                 task: rep.task.clone(),
                 eval_split: rep.eval_split,
                 run_id: String::new(),
+                fresh_data: *role != RunRole::Replay && fresh_packs.contains(&rep.task),
             })
             .collect(),
         started_at,

@@ -65,6 +65,14 @@ async fn a_demo_submission_is_verified_with_every_check_and_stored_with_its_runs
     for role in [RunRole::ShuffledTeacher, RunRole::UniformTeacher, RunRole::NegativeControl] {
         assert!(report.runs.iter().any(|r| r.role == role), "{role} ran");
     }
+    // The synthetic packs' private-split runs use examples drawn afresh from their generator;
+    // the replay runs on the pack as shipped (as the claim was measured), and the fixed datasets
+    // have no generator.
+    for run in &report.runs {
+        let synthetic = run.task.starts_with("latent");
+        assert_eq!(run.fresh_data, synthetic && run.role != RunRole::Replay, "{run:?}");
+    }
+    assert_eq!(report.fresh_packs(), ["latent-5k", "latent", "latent-5k-copyable"]);
     // Nothing in the demo's vanilla method is hostile, and the vanilla student uses its teacher.
     let status = |id: CheckId| report.checks.iter().find(|c| c.id == id).unwrap().status;
     assert_eq!(status(CheckId::Sandbox), CheckStatus::Pass);

@@ -136,6 +136,23 @@ impl TaskData {
             Digest::of(format!("{} disguised {secret}", self.meta.data_sha256).as_bytes()).to_string();
         TaskData { meta, origin: self.origin.clone(), splits }
     }
+
+    /// A copy with split B and the private split drawn afresh from the pack's generator with
+    /// `secret` (`aar_taskgen::fresh`): examples that appear nowhere on disk, from the same world
+    /// (same label map and views), while split A (the teacher's training data), dev and test stay
+    /// the pack's own. `None` for a pack without a generator (digits, wine) and for one whose
+    /// data is not exactly what its generator makes (edited on disk): new examples from the
+    /// generator would not come from that pack's world.
+    pub fn fresh(&self, secret: u64) -> Option<TaskData> {
+        let (_, generated) = aar_taskgen::generated(&self.meta.name)?.render();
+        if Digest::of(&generated).as_str() != self.meta.data_sha256 {
+            return None;
+        }
+        let (_, data) = aar_taskgen::fresh(&self.meta.name, secret)?.render();
+        let mut meta = self.meta.clone();
+        meta.data_sha256 = Digest::of(&data).to_string();
+        TaskData::from_parts(meta, &data, self.origin.clone()).ok()
+    }
 }
 
 /// Bounds a pack must respect. They are checked on `task.json` alone, before any memory is

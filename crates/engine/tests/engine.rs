@@ -458,3 +458,35 @@ fn a_disguised_pack_is_the_same_task_in_an_order_no_one_has_seen() {
     );
     assert_eq!(hidden.data_sha256, a.meta.data_sha256);
 }
+
+/// A bundled pack as shipped in `tasks/`.
+fn shipped(name: &str) -> TaskData {
+    TaskData::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tasks").join(name)).unwrap()
+}
+
+/// Fresh examples are a synthetic pack's own world with new draws in B and private only; a pack
+/// without a generator, or one edited on disk, gets none.
+#[test]
+fn a_fresh_pack_keeps_the_teachers_data_and_draws_b_and_private_anew() {
+    let pack = shipped("latent-5k");
+    let fresh = pack.fresh(11).expect("latent-5k has a generator");
+    assert_ne!(fresh.meta.data_sha256, pack.meta.data_sha256, "references are never shared");
+    for split in ["a", "dev", "test"] {
+        assert_eq!(fresh.split(split).x_strong, pack.split(split).x_strong, "{split} is the pack's own");
+        assert_eq!(fresh.split(split).y, pack.split(split).y);
+    }
+    for split in ["b", "private"] {
+        let (old, new) = (pack.split(split), fresh.split(split));
+        assert_eq!(old.n, new.n);
+        let dim = pack.meta.strong.input_dim as usize;
+        let rows = |s: &aar_engine::data::SplitData| -> std::collections::HashSet<Vec<u32>> {
+            s.x_strong.chunks(dim).map(|r| r.iter().map(|v| v.to_bits()).collect()).collect()
+        };
+        assert!(rows(old).is_disjoint(&rows(new)), "{split}: no shipped example comes back");
+    }
+    assert_eq!(pack.fresh(11).unwrap().split("b").y, fresh.split("b").y, "the secret decides the draw");
+    assert!(shipped("digits").fresh(11).is_none(), "a fixed dataset has no generator");
+    let mut edited = pack.clone();
+    edited.meta.data_sha256 = "0".repeat(64);
+    assert!(edited.fresh(11).is_none(), "a pack that is not the generator's own gets no draws from it");
+}

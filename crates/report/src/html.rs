@@ -53,6 +53,9 @@ pub fn html(r: &VerificationReport) -> String {
         r.total_seconds,
         escape(&r.finished_at),
     );
+    if let Some(note) = r.fresh_data_note() {
+        let _ = write!(out, "<div class=\"meta\">{}</div>", escape(&note));
+    }
     suggestion(&mut out, r.suggestion.vote, &r.suggestion.reason);
     out.push_str("<table><tr><th>check</th><th>status</th><th>finding</th></tr>");
     for c in &r.checks {

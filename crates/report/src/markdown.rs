@@ -25,6 +25,9 @@ pub fn markdown(r: &VerificationReport) -> String {
         r.total_seconds,
         r.finished_at,
     );
+    if let Some(note) = r.fresh_data_note() {
+        let _ = writeln!(out, "{}\n", escape(&note));
+    }
     let _ = writeln!(out, "| check | status | finding |\n|---|---|---|");
     for c in &r.checks {
         let _ = writeln!(out, "| `{}` | **{}** | {} |", c.id, status_text(c), cell(&c.summary));

@@ -66,3 +66,51 @@ fn packs_are_well_formed() {
     let names: Vec<String> = aar_taskgen::all_packs().into_iter().map(|p| p.task.name).collect();
     assert_eq!(names, ["digits", "wine", "latent", "digits-copyable", "latent-5k", "latent-5k-copyable"]);
 }
+
+/// Rows of `split`'s tensor `view` (`x_weak`/`x_strong`) in a rendered pack, as raw bytes.
+fn rows(data: &[u8], split: &str, view: &str) -> Vec<Vec<u8>> {
+    let tensors = safetensors::SafeTensors::deserialize(data).unwrap();
+    let t = tensors.tensor(&format!("{split}.{view}")).unwrap();
+    let width = t.shape()[1] * 4;
+    t.data().chunks(width).map(<[u8]>::to_vec).collect()
+}
+
+#[test]
+fn a_fresh_draw_replaces_split_b_and_private_with_examples_the_pack_does_not_hold() {
+    for name in ["latent", "latent-5k", "latent-5k-copyable"] {
+        let shipped = aar_taskgen::all_packs().into_iter().find(|p| p.task.name == name).unwrap().render().1;
+        let fresh = aar_taskgen::fresh(name, 0x5EC2E7).unwrap().render().1;
+        for split in ["a", "dev", "test"] {
+            for view in ["x_weak", "x_strong"] {
+                assert_eq!(rows(&fresh, split, view), rows(&shipped, split, view), "{name} {split}.{view}");
+            }
+        }
+        let everything: std::collections::HashSet<Vec<u8>> = aar_review_schemas::task::SPLITS
+            .iter()
+            .flat_map(|split| rows(&shipped, split, "x_strong"))
+            .collect();
+        for split in ["b", "private"] {
+            let new = rows(&fresh, split, "x_strong");
+            assert_eq!(new.len(), rows(&shipped, split, "x_strong").len());
+            assert!(new.iter().all(|row| !everything.contains(row)), "{name} {split}: a shipped example");
+        }
+        // Drawn from the same world: the teacher's split a is unchanged, and the labels keep
+        // their balance (within sampling noise).
+        let balance = |data: &[u8]| {
+            let tensors = safetensors::SafeTensors::deserialize(data).unwrap();
+            let y = tensors.tensor("private.y").unwrap();
+            let labels: Vec<i32> =
+                y.data().chunks(4).map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+            (0..4)
+                .map(|c| labels.iter().filter(|l| **l == c).count() as f64 / labels.len() as f64)
+                .collect::<Vec<_>>()
+        };
+        for (old, new) in balance(&shipped).iter().zip(balance(&fresh)) {
+            assert!((old - new).abs() < 0.08, "{name}: class share {old} vs {new}");
+        }
+        // The secret decides the draw, and only the secret.
+        assert!(aar_taskgen::fresh(name, 0x5EC2E7).unwrap().render().1 == fresh);
+        assert!(aar_taskgen::fresh(name, 0x5EC2E8).unwrap().render().1 != fresh);
+    }
+    assert!(aar_taskgen::fresh("digits", 1).is_none(), "fixed datasets have no generator to draw from");
+}

@@ -465,7 +465,13 @@ export type RunRef = { role: RunRole, task: string, eval_split: EvalSplit,
 /**
  * The stored run's id (sha256 of its report).
  */
-run_id: string, };
+run_id: string, 
+/**
+ * Whether the run's split B and private split were drawn afresh from the pack's generator
+ * with a secret seed (examples that appear nowhere in the repository), not the pack's own.
+ * Absent (false) in reports written before it existed.
+ */
+fresh_data: boolean, };
 
 export type RunReport = { schema_version: number, task: string, 
 /**

@@ -56,6 +56,9 @@ pub fn verification(d: &VerificationDetail) -> String {
         d.short_id,
         r.suggestion.reason
     );
+    if let Some(note) = r.fresh_data_note() {
+        out.push_str(&format!("{}\n\n", styled(DIM, &note)));
+    }
     let mut t = table();
     t.set_header(["check", "status", "finding"]);
     for c in &r.checks {
