@@ -11,7 +11,7 @@ use aar_api::dto::{RunProgress, VerifyRequest, VerifyStep};
 use aar_api::progress::ProgressForwarder;
 use aar_domain::Timestamp;
 use aar_review_schemas::verification::{
-    CheckId, CheckResult, CheckStatus, SuggestedVote, VerificationReport,
+    CheckId, CheckResult, CheckStatus, RunRole, SuggestedVote, VerificationReport,
 };
 use aar_review_schemas::vocab::DeviceChoice;
 use serde_json::{Value, json};
@@ -59,10 +59,14 @@ async fn open(dir: &Path) -> Api {
 
 /// Imports the bundle and verifies it as a reviewer triaging the queue would (quick, CPU).
 async fn verify(bundle: &Path, dir: &Path) -> VerificationReport {
-    let api = open(dir).await;
+    verify_in(&open(dir).await, bundle, true).await
+}
+
+/// Imports the bundle into `api` and verifies it on the CPU, quick or full.
+async fn verify_in(api: &Api, bundle: &Path, quick: bool) -> VerificationReport {
     let imported = api.import(&[bundle.to_path_buf()]).await.unwrap();
     let id = imported.items[0].id.clone();
-    let request = VerifyRequest { task: None, seeds: None, device: DeviceChoice::Cpu, quick: Some(true) };
+    let request = VerifyRequest { task: None, seeds: None, device: DeviceChoice::Cpu, quick: Some(quick) };
     let mut sinks = |_: &VerifyStep| -> Box<dyn aar_api::ProgressSink + Send> {
         Box::new(ProgressForwarder::new(|_: RunProgress| {}))
     };
@@ -289,4 +293,65 @@ async fn a_method_that_stages_its_collapse_under_the_shuffled_teacher_fails_the_
     assert!(ablation.summary.contains("a drop it can stage"), "{}", ablation.summary);
     let collapse = &ablation.summary[ablation.summary.find("drop +").unwrap()..];
     assert!(!collapse.starts_with("drop +0.000"), "{}", ablation.summary);
+}
+
+#[tokio::test]
+async fn a_method_cannot_tell_its_runs_apart_by_anything_but_the_labels() {
+    // Everything a method can read besides the labels, printed in every run: the author's own
+    // conditions (the replay on dev with seeds 42–46), the private runs, the three ablations and
+    // the negative control must all print the same, so no run can behave differently for being
+    // a verification, an ablation or a control.
+    let dir = tempfile::tempdir().unwrap();
+    let observer = r#"
+fn configure(task) {
+    print(`task ${task.name} ${task.num_classes} ${task.num_examples}`);
+    #{ epochs: 100, lr: 0.01, batch_size: 64, weight_decay: 0.0001 }
+}
+
+fn targets(ctx) {
+    if ctx.epoch == 0 {
+        print(`epoch ${ctx.epochs} ${ctx.round} ${ctx.rounds} ${ctx.num_classes} ${ctx.num_examples}`);
+    }
+    #{ targets: ctx.teacher }
+}
+"#;
+    let bundle = tampered(
+        dir.path(),
+        "vanilla-soft-labels",
+        |m| {
+            let latent = claim_on(m, "latent-5k").clone();
+            m["claims"] = json!([latent]);
+        },
+        Some(observer),
+    );
+    let api = open(dir.path()).await;
+    let report = verify_in(&api, &bundle, false).await;
+    let mut seen: Vec<(RunRole, Vec<String>)> = Vec::new();
+    for run in report.runs.iter().filter(|r| r.task.starts_with("latent-5k")) {
+        if matches!(run.role, RunRole::Vanilla | RunRole::NegativeControlVanilla) {
+            continue;
+        }
+        let stored = api.run_report(&run.run_id).await.unwrap();
+        let log = stored.method.access_log.expect("a submission's run keeps its access log");
+        let mut lines: Vec<String> = log.output.iter().map(|l| l.text.clone()).collect();
+        lines.sort();
+        lines.dedup();
+        seen.push((run.role, lines));
+    }
+    let roles: Vec<RunRole> = seen.iter().map(|(role, _)| *role).collect();
+    for role in [
+        RunRole::Replay,
+        RunRole::Method,
+        RunRole::ShuffledTeacher,
+        RunRole::PartlyShuffledTeacher,
+        RunRole::UniformTeacher,
+        RunRole::NegativeControl,
+    ] {
+        assert!(roles.contains(&role), "{role} ran: {roles:?}");
+    }
+    let (_, first) = &seen[0];
+    assert_eq!(first, &["epoch 100 0 0 4 3000", "task task 4 3000"], "{seen:?}");
+    for (role, lines) in &seen {
+        assert_eq!(lines, first, "{role} printed something else");
+    }
 }
