@@ -355,3 +355,27 @@ fn targets(ctx) {
         assert_eq!(lines, first, "{role} printed something else");
     }
 }
+
+#[tokio::test]
+async fn a_method_that_once_crashed_the_verifier_gets_a_stored_refutation() {
+    // 10,000 nested arrays once overflowed the stack when Rhai dropped them: the process aborted
+    // (exit 134) with neither a report nor an audit entry, and `verify --all` died with it. Now
+    // the sandbox stops the method, and the verification stores its −1.
+    let dir = tempfile::tempdir().unwrap();
+    let nesting = "fn targets(ctx) {\n  let a = [];\n  let i = 0;\n  while i < 10000 {\n    a = [a];\n    \
+                   i += 1;\n  }\n  #{ targets: ctx.teacher }\n}\n";
+    let bundle = tampered(
+        dir.path(),
+        "vanilla-soft-labels",
+        |m| {
+            let latent = claim_on(m, "latent-5k").clone();
+            m["claims"] = json!([latent]);
+        },
+        Some(nesting),
+    );
+    let report = verify(&bundle, dir.path()).await;
+    assert_refuted_by(&report, CheckId::Sandbox);
+    let sandbox = check(&report, CheckId::Sandbox);
+    assert!(sandbox.summary.contains("method.rhai:5:"), "{}", sandbox.summary);
+    assert!(sandbox.summary.contains("max_value_depth"), "{}", sandbox.summary);
+}
