@@ -53,6 +53,10 @@ pub enum Limit {
     MapSize,
     /// Live variables in one call.
     Variables,
+    /// Nesting of arrays and maps inside one value (deep values once overflowed the stack).
+    ValueDepth,
+    /// Bytes held by the method's values, all of them together.
+    Memory,
     /// Work done by host functions in one call (elements they produce).
     HostWork,
     /// Wall-clock time of one call.

@@ -181,6 +181,8 @@ fn limit(l: &Limit) -> String {
         Limit::ArraySize => "array size".to_owned(),
         Limit::MapSize => "map size".to_owned(),
         Limit::Variables => "variables".to_owned(),
+        Limit::ValueDepth => "value depth".to_owned(),
+        Limit::Memory => "memory".to_owned(),
         Limit::HostWork => "host work".to_owned(),
         Limit::CallTime => "call time".to_owned(),
         Limit::RunTime => "run time".to_owned(),

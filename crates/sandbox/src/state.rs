@@ -317,7 +317,7 @@ impl HostState {
     fn over(&self, over: Over) -> HostError {
         match over {
             Over::Depth { inner } => HostError::Limit(
-                if inner == "a map" { Limit::MapSize } else { Limit::ArraySize },
+                Limit::ValueDepth,
                 format!(
                     "a value nests arrays and maps deeper than {} levels (max_value_depth): {inner} \
                      inside {} others",
@@ -412,8 +412,17 @@ impl HostState {
 }
 
 fn memory_error(bytes: u64, max: u64, largest: Limit) -> HostError {
+    let held_in = match largest {
+        Limit::StringSize => "strings",
+        Limit::MapSize => "maps",
+        Limit::HostWork => "matrices",
+        _ => "arrays",
+    };
     HostError::Limit(
-        largest,
-        format!("the method's values take more than {max} bytes (max_memory_bytes): {bytes} counted"),
+        Limit::Memory,
+        format!(
+            "the method's values take more than {max} bytes (max_memory_bytes): {bytes} counted, most \
+             of them in {held_in}"
+        ),
     )
 }

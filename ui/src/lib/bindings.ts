@@ -309,7 +309,7 @@ handed: Array<number>,
  */
 counterfactual: Array<number>, };
 
-export type Limit = "operations" | "call_depth" | "expression_depth" | "string_size" | "array_size" | "map_size" | "variables" | "host_work" | "call_time" | "run_time" | { "config": { key: string, } };
+export type Limit = "operations" | "call_depth" | "expression_depth" | "string_size" | "array_size" | "map_size" | "variables" | "value_depth" | "memory" | "host_work" | "call_time" | "run_time" | { "config": { key: string, } };
 
 export type LineKind = "context" | "delete" | "insert";
 

@@ -24,6 +24,8 @@ const LIMITS: Record<Exclude<Limit, { config: unknown }>, string> = {
   array_size: "array size",
   map_size: "map size",
   variables: "variables",
+  value_depth: "value depth",
+  memory: "memory",
   host_work: "host work",
   call_time: "time per call",
   run_time: "time per run",

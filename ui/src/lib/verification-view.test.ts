@@ -10,9 +10,9 @@ import { queueProps, summary } from "./test-fixtures";
 import { foldVerifyProgress, initialLiveVerify } from "./verify";
 import type { VerifyFlight as Flight } from "./verifying.svelte";
 import refuted from "../../../docs/verification/consistency-elicitation.json";
-import unsure from "../../../docs/verification/vanilla-baseline.json";
+import honest from "../../../docs/verification/vanilla-baseline.json";
 
-const EXAMPLES = { "consistency-elicitation": refuted, "vanilla-baseline": unsure } as Record<string, unknown>;
+const EXAMPLES = { "consistency-elicitation": refuted, "vanilla-baseline": honest } as Record<string, unknown>;
 
 function example(name: string): VerificationDetail {
   const report = EXAMPLES[name] as VerificationReport;
@@ -38,12 +38,23 @@ describe("VerificationView", () => {
     expect(body).toContain("seed 42 claimed 0.690");
   });
 
-  it("shows a vote for a human in the warn colour, with nothing open when nothing failed", () => {
-    const { body } = render(VerificationView, { props: { detail: example("vanilla-baseline") } });
-    expect(body).toContain('class="vote-box tone-warn"');
-    expect(body).toContain("needs a human");
+  it("shows a verified claim in the pass colour, with nothing open and the fresh packs named", () => {
+    const detail = example("vanilla-baseline");
+    expect(detail.report.suggestion.vote).toBe("+1");
+    const { body } = render(VerificationView, { props: { detail } });
+    expect(body).toContain('class="vote-box tone-pass"');
+    expect(body).toContain("Suggested vote: Verified +1.");
     expect(body).not.toContain('data-testid="check-evidence"');
     expect(body).toContain("Expand all evidence");
+    expect(body).toContain("fresh data latent-5k, latent, latent-5k-copyable");
+  });
+
+  it("shows a vote for a human in the warn colour", () => {
+    const detail = example("vanilla-baseline");
+    const report = { ...detail.report, suggestion: { vote: "needs_human", reason: "An inconclusive check." } } as VerificationReport;
+    const { body } = render(VerificationView, { props: { detail: { ...detail, report } } });
+    expect(body).toContain('class="vote-box tone-warn"');
+    expect(body).toContain("needs a human");
   });
 });
 

@@ -29,7 +29,7 @@ fn deeply_nested_values_are_a_limit_error_not_a_crash() {
     // would abort here rather than fail.
     for depth in [10_000, 100_000, 1_000_000] {
         for (wrap, kind) in
-            [("[a]", Limit::ArraySize), ("#{x: a}", Limit::MapSize), ("[#{x: a}]", Limit::ArraySize)]
+            [("[a]", Limit::ValueDepth), ("#{x: a}", Limit::ValueDepth), ("[#{x: a}]", Limit::ValueDepth)]
         {
             let source = format!(
                 "fn targets(ctx) {{\n  let a = [];\n  let i = 0;\n  while i < {depth} {{\n    a = {wrap};\n    i += 1;\n  }}\n  #{{ targets: ctx.teacher }}\n}}"
@@ -43,7 +43,7 @@ fn deeply_nested_values_are_a_limit_error_not_a_crash() {
         "fn targets(ctx) {\n  wrap([], 60)\n}\nfn wrap(a, n) { if n == 0 { a } else { wrap([a], n - 1) } }",
     );
     let error = targets(&mut m).unwrap_err();
-    assert_eq!(error.kind, limit(Limit::ArraySize), "{error}");
+    assert_eq!(error.kind, limit(Limit::ValueDepth), "{error}");
     // A method may nest as deep as the limit allows.
     let mut m = method(
         "fn targets(ctx) {\n  let a = [];\n  for i in 0..30 { a = [a]; }\n  let b = a;\n  print(b == a);\n  #{ targets: ctx.teacher }\n}",
@@ -60,8 +60,9 @@ fn copies_of_host_matrices_are_charged_to_the_memory_budget() {
     let source = "fn targets(ctx) {\n  let copies = [];\n  loop {\n    let t = ctx.teacher;\n    t[0] = t[1];\n    copies.push(t);\n  }\n}";
     let mut m = method_with(source, limits);
     let error = targets(&mut m).expect_err("stopped");
-    assert_eq!(error.kind, limit(Limit::HostWork), "{error}");
+    assert_eq!(error.kind, limit(Limit::Memory), "{error}");
     assert!(error.message.contains("more than 4194304 bytes (max_memory_bytes)"), "{error}");
+    assert!(error.message.contains("most of them in matrices"), "{error}");
     assert!(error.position.is_some(), "{error}");
 }
 
@@ -74,8 +75,9 @@ fn a_map_of_large_strings_is_stopped_near_the_memory_budget() {
     let source = "fn targets(ctx) {\n  let s = \"x\";\n  while s.len() < 524288 { s += s; }\n  let m = #{};\n  let i = 0;\n  loop {\n    m[`k${i}`] = s + i;\n    i += 1;\n    print(i);\n  }\n}";
     let mut m = method_with(source, limits);
     let error = targets(&mut m).expect_err("stopped");
-    assert_eq!(error.kind, limit(Limit::StringSize), "{error}");
+    assert_eq!(error.kind, limit(Limit::Memory), "{error}");
     assert!(error.message.contains("(max_memory_bytes)"), "{error}");
+    assert!(error.message.contains("most of them in strings"), "{error}");
     // At whichever variable read of the loop the audit came due.
     assert!(matches!(error.position.map(|p| p.line), Some(7..=9)), "{error}");
     // How many strings it made before it was stopped: within the budget plus what the
