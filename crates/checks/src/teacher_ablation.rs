@@ -62,40 +62,27 @@ pub fn check(e: &Evidence) -> CheckResult {
         return r;
     }
     let following = pe.partly_shuffled.and_then(Following::of_run);
-    if family == MethodFamily::Teacher
-        && let Some(partly) = pe.partly_shuffled
-        && let Some(seeds) = unmoved(pe.method, partly)
-    {
-        let examples = pe.pack.splits.get(pe.method.eval_split.as_str()).unwrap_or(0);
-        let shuffled_text = pe
-            .shuffled
-            .and_then(|run| Paired::of_runs(pe.method, run, pe.pack, Metric::StudentAccuracy))
-            .map(|p| {
-                format!(
-                    " (its {}: a drop it can stage)",
-                    drop_text("shuffled", &p, pe.method.aggregate.student_acc)
-                )
-            })
-            .unwrap_or_default();
-        let mut r = result(
-            CheckId::TeacherAblation,
-            CheckStatus::Fail,
-            format!(
-                "A teacher method whose student does not read the teacher's labels: with the labels of a \
-                 secret share of split B ({}–{}%) swapped among themselves, every seed's student ({seeds}) \
-                 answered all {examples} evaluation examples exactly as with the real teacher. A student \
-                 trained on the labels changes when they change; this one reacts only to a teacher wrong \
-                 everywhere{shuffled_text}, which a method can detect.",
-                (PARTIAL_SHARE.start() * 100.0).round(),
-                (PARTIAL_SHARE.end() * 100.0).round(),
-            ),
-        );
-        r.notes = vec![
-            "The partly shuffled run hands a secret share of split B's rows another row's label: a teacher \
-             a method cannot reliably tell from the real one."
-                .to_owned(),
-        ];
-        return r;
+    // A teacher method whose students the partly shuffled teacher left untouched.
+    let unmoved_seeds = match (family, pe.partly_shuffled) {
+        (MethodFamily::Teacher, Some(partly)) => unmoved(pe.method, partly),
+        _ => None,
+    };
+    if let Some(seeds) = unmoved_seeds {
+        let full =
+            pe.shuffled.and_then(|run| Paired::of_runs(pe.method, run, pe.pack, Metric::StudentAccuracy));
+        match &full {
+            // Untouched here but collapsing under the full shuffle: the collapse was staged.
+            Some(p) if p.significantly_positive() => {
+                let staged = drop_text("shuffled", p, pe.method.aggregate.student_acc);
+                let staged = format!(
+                    "; it reacts only to a teacher wrong everywhere (its {staged}), which a method can detect"
+                );
+                return unmoved_result(pe, seeds, &staged);
+            }
+            None => return unmoved_result(pe, seeds, ""),
+            // No drop under the full shuffle either: the checks below name the pattern.
+            Some(_) => {}
+        }
     }
     let Some(shuffled_run) = pe.shuffled else {
         return result(
@@ -290,6 +277,34 @@ pub fn check(e: &Evidence) -> CheckResult {
         notes.push("No uniform-label run: the 'most common answer' pattern cannot be told apart.".to_owned());
     }
     r.notes = notes;
+    match unmoved_seeds {
+        // An inconclusive full shuffle does not outweigh students the labels never moved.
+        Some(seeds) if r.status != CheckStatus::Fail => unmoved_result(pe, seeds, ""),
+        _ => r,
+    }
+}
+
+/// The failure of a teacher method whose students the partly shuffled teacher left untouched
+/// on all `seeds`; `staged` adds what the full shuffle did, when that was a collapse.
+fn unmoved_result(pe: &crate::PackEvidence, seeds: usize, staged: &str) -> CheckResult {
+    let examples = pe.pack.splits.get(pe.method.eval_split.as_str()).unwrap_or(0);
+    let mut r = result(
+        CheckId::TeacherAblation,
+        CheckStatus::Fail,
+        format!(
+            "A teacher method whose student does not read the teacher's labels: with the labels of a \
+             secret share of split B ({}–{}%) swapped among themselves, every seed's student ({seeds}) \
+             answered all {examples} evaluation examples exactly as with the real teacher{staged}. A \
+             student trained on the labels changes when they change.",
+            (PARTIAL_SHARE.start() * 100.0).round(),
+            (PARTIAL_SHARE.end() * 100.0).round(),
+        ),
+    );
+    r.notes = vec![
+        "The partly shuffled run hands a secret share of split B's rows another row's label: a teacher \
+         a method cannot reliably tell from the real one."
+            .to_owned(),
+    ];
     r
 }
 
@@ -492,7 +507,7 @@ mod tests {
         let r = check(&s.evidence());
         assert_eq!(r.status, CheckStatus::Fail, "{r:#?}");
         assert!(r.summary.contains("every seed's student (5) answered all 150"), "{}", r.summary);
-        assert!(r.summary.contains("drop it can stage"), "{}", r.summary);
+        assert!(r.summary.contains("it reacts only to a teacher wrong everywhere"), "{}", r.summary);
         // One answer changed on one seed: the student read the labels, and the rule steps aside.
         let mut partly = s.partly_shuffled.clone().unwrap();
         let mut flags = partly.per_seed[2].student_correct_bits(150).unwrap();
@@ -503,6 +518,32 @@ mod tests {
         // Without per-example correctness nothing is claimed either way.
         s.partly_shuffled = Some(s.vanilla.clone());
         assert_eq!(check(&s.evidence()).status, CheckStatus::Pass);
+    }
+
+    #[test]
+    fn an_untouched_student_that_no_shuffle_moves_keeps_its_pattern_and_never_passes_as_inconclusive() {
+        // The plain majority answer: unmoved by every shuffle. The full shuffle names the pattern.
+        let mut s = Scenario::honest(150, 150);
+        most_common_answer(&mut s);
+        s.method = with_correctness(s.method.clone(), 150, 0);
+        s.partly_shuffled = Some(s.method.clone());
+        let r = check(&s.evidence());
+        assert_eq!(r.status, CheckStatus::Fail, "{r:#?}");
+        assert!(r.summary.contains("'most common answer' pattern"), "{}", r.summary);
+        // A full shuffle too noisy to decide (inconclusive) does not outweigh the untouched
+        // students: still a fail, on the partly shuffled run's evidence.
+        s.method = with_correctness(
+            run_acc("digits", EvalSplit::Private, "logconf", &SEEDS, &[0.30, 0.31, 0.29, 0.30, 0.30]),
+            150,
+            0,
+        );
+        s.partly_shuffled = Some(s.method.clone());
+        s.shuffled =
+            Some(run_acc("digits", EvalSplit::Private, "logconf", &SEEDS, &[0.10, 0.45, 0.12, 0.48, 0.25]));
+        let r = check(&s.evidence());
+        assert_eq!(r.status, CheckStatus::Fail, "{r:#?}");
+        assert!(r.summary.contains("does not read the teacher's labels"), "{}", r.summary);
+        assert!(!r.summary.contains("wrong everywhere"), "{}", r.summary);
     }
 
     #[test]
