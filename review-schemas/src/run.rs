@@ -11,7 +11,7 @@ use crate::vocab::{Backend, DeviceChoice, EvalSplit};
 /// the time spent in the method, and the student's self-training rounds; version 1 reports read
 /// as version 2 reports without them. Version 3 added `references_cached` per seed (absent reads
 /// as false). Version 4 added `student_correct` per seed (absent reads as not recorded). Version 5
-/// added `label_following` per seed for teacher-ablation runs (absent reads as not probed).
+/// added `label_following` per seed for partly-shuffled-teacher runs (absent reads as not probed).
 pub const RUN_SCHEMA_VERSION: u32 = 5;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -122,8 +122,8 @@ pub struct SeedOutcome {
     /// Absent in reports written before schema version 4.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub student_correct: Option<String>,
-    /// Teacher-ablation runs only: whether the student follows the labels it was handed on the
-    /// ablated rows of split B. Absent for other runs and in reports before schema version 5.
+    /// Partly-shuffled-teacher runs only: whether the student follows the labels it was handed on
+    /// the swapped rows of split B. Absent for other runs and in reports before schema version 5.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_following: Option<LabelFollowing>,
 }

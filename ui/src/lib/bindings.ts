@@ -581,8 +581,8 @@ references_cached: boolean,
  */
 student_correct?: string | null, 
 /**
- * Teacher-ablation runs only: whether the student follows the labels it was handed on the
- * ablated rows of split B. Absent for other runs and in reports before schema version 5.
+ * Partly-shuffled-teacher runs only: whether the student follows the labels it was handed on
+ * the swapped rows of split B. Absent for other runs and in reports before schema version 5.
  */
 label_following?: LabelFollowing | null, };
 
