@@ -106,19 +106,26 @@ pub(crate) async fn verify(
     let quick = request.quick.unwrap_or(false);
     // Synthetic packs also get split B and the private split drawn afresh from their generator
     // with a secret seed: examples no author can have seen.
-    let mut fresh_packs: Vec<String> = Vec::new();
-    let disguised: Vec<Arc<TaskData>> = packs
+    // Drawing and copying take a while on large packs: off the async runtime.
+    let drawn: Vec<(Arc<TaskData>, u64, u64)> = packs
         .iter()
-        .map(|p| (p, secrets(), secrets()))
+        .map(|p| (p.clone(), secrets(), secrets()))
         .filter(|(p, _, _)| !quick || p.meta.name == primary_name)
-        .map(|(p, secret, draw)| match p.fresh(draw) {
-            Some(fresh) => {
-                fresh_packs.push(p.meta.name.clone());
-                Arc::new(fresh.disguised(secret))
-            }
-            None => Arc::new(p.disguised(secret)),
-        })
         .collect();
+    let prepared: Vec<(Arc<TaskData>, bool)> = tokio::task::spawn_blocking(move || {
+        drawn
+            .into_iter()
+            .map(|(p, secret, draw)| match p.fresh(draw) {
+                Some(fresh) => (Arc::new(fresh.disguised(secret)), true),
+                None => (Arc::new(p.disguised(secret)), false),
+            })
+            .collect()
+    })
+    .await
+    .map_err(|e| ApiError::new(ErrorCode::Storage, format!("preparing the packs failed: {e}")))?;
+    let fresh_packs: Vec<String> =
+        prepared.iter().filter(|(_, fresh)| *fresh).map(|(p, _)| p.meta.name.clone()).collect();
+    let disguised: Vec<Arc<TaskData>> = prepared.into_iter().map(|(p, _)| p).collect();
     let main = disguised.iter().find(|p| p.meta.name == primary_name).expect("the primary pack is disguised");
     let plan = plan(&packs, &disguised, main, &manifest.claims, &seeds, request.device, quick);
     // The shuffled-teacher runs' permutations (and the partly shuffled run's share of rows):
