@@ -93,6 +93,12 @@ fn claim_on<'a>(manifest: &'a mut Value, task: &str) -> &'a mut Value {
     manifest["claims"].as_array_mut().unwrap().iter_mut().find(|c| c["task"] == task).unwrap()
 }
 
+/// Keeps only the manifest's latent-5k claim: one replay, on the pack the red team attacks.
+fn only_latent_5k(manifest: &mut Value) {
+    let latent = claim_on(manifest, "latent-5k").clone();
+    manifest["claims"] = json!([latent]);
+}
+
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
@@ -241,12 +247,8 @@ async fn a_method_that_refuses_the_ablated_teacher_fails_the_ablation() {
     let bundle = tampered(
         dir.path(),
         "vanilla-soft-labels",
-        |m| {
-            // Claims stay on latent-5k only (fast); the method trains as vanilla but for the
-            // refusal, so the honest claim replays exactly.
-            let latent = claim_on(m, "latent-5k").clone();
-            m["claims"] = json!([latent]);
-        },
+        // The method trains as vanilla but for the refusal, so the honest claim replays exactly.
+        only_latent_5k,
         Some(&method),
     );
     let report = verify(&bundle, dir.path()).await;
@@ -319,15 +321,7 @@ fn targets(ctx) {
     #{ targets: ctx.teacher }
 }
 "#;
-    let bundle = tampered(
-        dir.path(),
-        "vanilla-soft-labels",
-        |m| {
-            let latent = claim_on(m, "latent-5k").clone();
-            m["claims"] = json!([latent]);
-        },
-        Some(observer),
-    );
+    let bundle = tampered(dir.path(), "vanilla-soft-labels", only_latent_5k, Some(observer));
     let api = open(dir.path()).await;
     let report = verify_in(&api, &bundle, false).await;
     let mut seen: Vec<(RunRole, Vec<String>)> = Vec::new();
@@ -368,15 +362,7 @@ async fn a_method_that_once_crashed_the_verifier_gets_a_stored_refutation() {
     let dir = tempfile::tempdir().unwrap();
     let nesting = "fn targets(ctx) {\n  let a = [];\n  let i = 0;\n  while i < 10000 {\n    a = [a];\n    \
                    i += 1;\n  }\n  #{ targets: ctx.teacher }\n}\n";
-    let bundle = tampered(
-        dir.path(),
-        "vanilla-soft-labels",
-        |m| {
-            let latent = claim_on(m, "latent-5k").clone();
-            m["claims"] = json!([latent]);
-        },
-        Some(nesting),
-    );
+    let bundle = tampered(dir.path(), "vanilla-soft-labels", only_latent_5k, Some(nesting));
     let report = verify(&bundle, dir.path()).await;
     assert_refuted_by(&report, CheckId::Sandbox);
     let sandbox = check(&report, CheckId::Sandbox);

@@ -506,11 +506,6 @@ impl Following {
     pub fn significantly_positive(&self) -> bool {
         self.mean > 0.0 && self.p.is_some_and(|p| p < ALPHA)
     }
-
-    /// The 95% CI lies entirely below `margin`.
-    pub fn below(&self, margin: f64) -> bool {
-        self.ci95[1] < margin
-    }
 }
 
 /// One run's per-example correctness, one row of flags per seed.
@@ -527,6 +522,7 @@ fn examples(common: &[(&SeedOutcome, &SeedOutcome)], n: u32) -> Option<(Correctn
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     /// A run whose seeds all recorded `probe(seed)` as their label following.
     fn probed(probe: impl Fn(u64) -> LabelFollowing) -> RunReport {
@@ -571,8 +567,6 @@ mod tests {
         let uneven = probed(|_| LabelFollowing { handed: vec![0.5, 0.2], counterfactual: vec![0.1] });
         assert_eq!(Following::of_run(&uneven), None);
     }
-
-    use super::*;
 
     #[test]
     fn split_noise_matches_the_reference_digits_example() {
