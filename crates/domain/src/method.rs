@@ -288,12 +288,13 @@ fn argmax(row: &[f32]) -> usize {
     row.iter().enumerate().fold(0, |best, (i, v)| if *v > row[best] { i } else { best })
 }
 
-/// How a shuffling ablation moves labels: `rows[k]` is handed the label of `rows[handed[k]]`,
-/// and `rows[counterfactual[k]]` is the label a second permutation would have handed it.
+/// How a shuffling ablation moves labels: `rows[k]` is handed the label of `rows[handed[k]]`.
+/// A second permutation of the same rows, drawn from `counterfactual_seed` only when a probe is
+/// made, says which label each row could have been handed instead.
 struct Shuffle {
     rows: Vec<usize>,
     handed: Vec<usize>,
-    counterfactual: Vec<usize>,
+    counterfactual_seed: u64,
 }
 
 impl Shuffle {
@@ -317,8 +318,7 @@ impl Shuffle {
         // The fully shuffled ablation keeps the permutation it has always used for its secret.
         let handed_seed = if ablation == Ablation::Shuffled { secret } else { splitmix(&mut state) };
         let handed = permutation(rows.len(), handed_seed);
-        let counterfactual = permutation(rows.len(), splitmix(&mut state));
-        Some(Shuffle { rows, handed, counterfactual })
+        Some(Shuffle { rows, handed, counterfactual_seed: splitmix(&mut state) })
     }
 
     fn ablate(&self, teacher: &[f32], classes: usize) -> Vec<f32> {
@@ -335,17 +335,18 @@ impl Shuffle {
     /// place (a row handed its own label was not ablated).
     fn probe(&self, teacher: &[f32], classes: usize) -> LabelProbe {
         let class_of = |row: usize| argmax(&teacher[row * classes..(row + 1) * classes]);
+        let counterfactual = permutation(self.rows.len(), self.counterfactual_seed);
         let mut probe = LabelProbe { rows: Vec::new(), handed: Vec::new(), counterfactual: Vec::new() };
         for (k, &row) in self.rows.iter().enumerate() {
             if probe.rows.len() == MAX_PROBED_ROWS {
                 break;
             }
-            if self.handed[k] == k || self.counterfactual[k] == k {
+            if self.handed[k] == k || counterfactual[k] == k {
                 continue;
             }
             probe.rows.push(row);
             probe.handed.push(class_of(self.rows[self.handed[k]]));
-            probe.counterfactual.push(class_of(self.rows[self.counterfactual[k]]));
+            probe.counterfactual.push(class_of(self.rows[counterfactual[k]]));
         }
         probe
     }
