@@ -144,11 +144,11 @@ impl TaskData {
     /// data is not exactly what its generator makes (edited on disk): new examples from the
     /// generator would not come from that pack's world.
     pub fn fresh(&self, secret: u64) -> Option<TaskData> {
-        let (_, generated) = aar_taskgen::generated(&self.meta.name)?.render();
-        if Digest::of(&generated).as_str() != self.meta.data_sha256 {
+        let drawn = aar_taskgen::fresh(&self.meta.name, secret)?;
+        if drawn.drawn_from != self.meta.data_sha256 {
             return None;
         }
-        let (_, data) = aar_taskgen::fresh(&self.meta.name, secret)?.render();
+        let (_, data) = drawn.pack.render();
         let mut meta = self.meta.clone();
         meta.data_sha256 = Digest::of(&data).to_string();
         TaskData::from_parts(meta, &data, self.origin.clone()).ok()

@@ -47,9 +47,15 @@ fn latent_shape() -> LatentShape {
     }
 }
 
+// Part of the bundled set (`all_packs`), which needs the embedded datasets too.
+#[cfg(feature = "datasets")]
 pub(crate) fn latent() -> Pack {
     let shape = latent_shape();
-    let t = task_for(
+    latent_pack(latent_task(&shape), &shape)
+}
+
+fn latent_task(shape: &LatentShape) -> TaskPack {
+    task_for(
         "latent",
         "Synthetic latent knowledge: a pretrained-like embedding vs. a noisy projection",
         "A synthetic family (4,000 examples, 4 classes) modelled on W2S with frozen LLM embeddings. \
@@ -62,9 +68,8 @@ pub(crate) fn latent() -> Pack {
          between teacher and ceiling. Fine as a smoke test; a method's gain here is no evidence \
          that it works on real models.",
         &["c0", "c1", "c2", "c3"],
-        &shape,
-    );
-    latent_pack(t, &shape)
+        shape,
+    )
 }
 
 /// A pack of embedding size with 20,000 examples in split b, for measuring what a method's
@@ -204,9 +209,15 @@ fn latent_5k_shape() -> LatentShape {
     }
 }
 
+// Part of the bundled set (`all_packs`), which needs the embedded datasets too.
+#[cfg(feature = "datasets")]
 pub(crate) fn latent_5k() -> Pack {
     let shape = latent_5k_shape();
-    let t = task_for(
+    latent_pack(latent_5k_task(&shape), &shape)
+}
+
+fn latent_5k_task(shape: &LatentShape) -> TaskPack {
+    task_for(
         "latent-5k",
         "Synthetic latent knowledge, sized for a verdict: 5,000 private examples",
         "The `latent` family's mechanism with splits large enough for a verdict: 13,000 examples, 4 \
@@ -227,9 +238,8 @@ pub(crate) fn latent_5k() -> Pack {
          from noise. Still synthetic: a gain here is no evidence that a method works on real \
          models. Its negative control is `latent-5k-copyable`.",
         &["c0", "c1", "c2", "c3"],
-        &shape,
-    );
-    latent_pack(t, &shape)
+        shape,
+    )
 }
 
 /// The copyable control's weak view: a few coordinates of the strong view itself, noise
@@ -238,11 +248,17 @@ fn copyable_view(strong: &Matrix) -> Matrix {
     strong.take_cols(&(0..LATENT_5K_COPYABLE_COLS).collect::<Vec<_>>())
 }
 
+// Part of the bundled set (`all_packs`), which needs the embedded datasets too.
+#[cfg(feature = "datasets")]
 pub(crate) fn latent_5k_copyable() -> Pack {
     let shape = latent_5k_shape();
     let data = latent_data(&shape);
     let weak = copyable_view(&data.strong);
-    let t = task(
+    assemble(latent_5k_copyable_task(&shape), weak, data.strong, data.y, latent_prep(&shape))
+}
+
+fn latent_5k_copyable_task(shape: &LatentShape) -> TaskPack {
+    task(
         "latent-5k-copyable",
         "Negative control: a linear teacher on part of the strong view, which the student can copy",
         "**Negative control** for `latent-5k`: the same 13,000 examples, labels, strong view and \
@@ -261,36 +277,43 @@ pub(crate) fn latent_5k_copyable() -> Pack {
         spec(LATENT_5K_COPYABLE_COLS, &[], 20, 64, 1e-2, 1e-2),
         spec(shape.strong_dim, &[], 20, 64, 1e-2, 1e-4),
         shape.splits.clone(),
-    );
-    assemble(t, weak, data.strong, data.y, latent_prep(&shape))
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
 // fresh draws
 
-/// The bundled synthetic pack called `name` as this generator makes it, its shape, and whether it
-/// is the copyable control.
-fn synthetic(name: &str) -> Option<(Pack, LatentShape, bool)> {
-    Some(match name {
-        "latent" => (latent(), latent_shape(), false),
-        "latent-5k" => (latent_5k(), latent_5k_shape(), false),
-        "latent-5k-copyable" => (latent_5k_copyable(), latent_5k_shape(), true),
+/// The `task.json` of the bundled synthetic pack called `name`, its shape, and whether it is the
+/// copyable control; `None` for a pack this generator does not make.
+fn synthetic(name: &str) -> Option<(TaskPack, LatentShape, bool)> {
+    let shape = match name {
+        "latent" => latent_shape(),
+        "latent-5k" | "latent-5k-copyable" => latent_5k_shape(),
         _ => return None,
+    };
+    Some(match name {
+        "latent" => (latent_task(&shape), shape, false),
+        "latent-5k" => (latent_5k_task(&shape), shape, false),
+        _ => (latent_5k_copyable_task(&shape), shape, true),
     })
 }
 
-/// The bundled synthetic pack called `name`, as this generator makes it: what a pack on disk must
-/// equal for [`fresh`] draws to come from its world.
-pub fn generated(name: &str) -> Option<Pack> {
-    synthetic(name).map(|(pack, _, _)| pack)
+/// A fresh draw of a bundled synthetic pack ([`fresh`]).
+#[derive(Debug)]
+pub struct Fresh {
+    /// The pack with split b and the private split drawn anew.
+    pub pack: Pack,
+    /// sha256 of the data of the pack as this generator makes it: a pack on disk must have this
+    /// digest for the draw to come from its world.
+    pub drawn_from: String,
 }
 
 /// A latent pack with split b and the private split replaced by examples drawn afresh from its
 /// generator with `secret` (same maps, new latents and noise); the other splits, and therefore
 /// the teacher's training data and every standardization, are the pack's own. `None` for a pack
 /// this generator does not make.
-pub fn fresh(name: &str, secret: u64) -> Option<Pack> {
-    let (pack, shape, copyable) = synthetic(name)?;
+pub fn fresh(name: &str, secret: u64) -> Option<Fresh> {
+    let (task, shape, copyable) = synthetic(name)?;
     let splits = &shape.splits;
     let (n_a, n_b, n_private) = (splits.a as usize, splits.b as usize, splits.private as usize);
     let mut s = Stream::new(shape.seed);
@@ -299,11 +322,14 @@ pub fn fresh(name: &str, secret: u64) -> Option<Pack> {
     // A stream of its own for the new examples, unrelated to the pack's.
     let new = latent_examples(&shape, &maps, n_b + n_private, &mut Stream::new(secret ^ shape.seed));
     let view = |d: &LatentData| if copyable { copyable_view(&d.strong) } else { d.weak.clone() };
-    // Dealt into splits as the pack's examples are, then b and private overwritten.
+    // Dealt into splits as the pack's examples are: prepared as they are, that is the bundled
+    // pack; with b and private overwritten, the fresh one.
     let order = Stream::new(latent_prep(&shape).split_seed).permutation(own.y.len());
     let mut weak = view(&own).take_rows(&order);
     let mut strong = own.strong.take_rows(&order);
     let mut y: Vec<i32> = order.iter().map(|&i| own.y[i]).collect();
+    let drawn_from =
+        prepare(task.clone(), weak.clone(), strong.clone(), y.clone(), latent_prep(&shape)).data_sha256();
     let private_start = y.len() - n_private;
     let (new_weak, new_strong) = (view(&new), new.strong);
     for (k, row) in (n_a..n_a + n_b).chain(private_start..y.len()).enumerate() {
@@ -311,5 +337,5 @@ pub fn fresh(name: &str, secret: u64) -> Option<Pack> {
         strong.data[row * strong.cols..(row + 1) * strong.cols].copy_from_slice(new_strong.row(k));
         y[row] = new.y[k];
     }
-    Some(prepare(pack.task, weak, strong, y, latent_prep(&shape)))
+    Some(Fresh { pack: prepare(task, weak, strong, y, latent_prep(&shape)), drawn_from })
 }

@@ -28,7 +28,7 @@ use sha2::{Digest as _, Sha256};
 mod datasets;
 mod latent;
 
-pub use latent::{fresh, generated, latent_large};
+pub use latent::{Fresh, fresh, latent_large};
 
 /// The name of the safetensors file in every generated pack.
 pub const DATA_FILE_NAME: &str = "data.safetensors";
@@ -191,6 +191,21 @@ pub struct Pack {
 impl Pack {
     /// The pack's files: `task.json` text and the safetensors bytes.
     pub fn render(&self) -> (String, Vec<u8>) {
+        let data = self.data();
+        let mut task = self.task.clone();
+        task.data_sha256 = sha256_hex(&data);
+        let mut json = serde_json::to_string_pretty(&task).expect("a task pack is valid JSON");
+        json.push('\n');
+        (json, data)
+    }
+
+    /// The sha256 of the pack's data file, as `task.json` records it.
+    pub fn data_sha256(&self) -> String {
+        sha256_hex(&self.data())
+    }
+
+    /// The safetensors bytes of every split, in [`SPLITS`] order.
+    fn data(&self) -> Vec<u8> {
         let sizes = &self.task.splits;
         let mut buffers: Vec<(String, Vec<usize>, Dtype, Vec<u8>)> = Vec::new();
         let mut start = 0usize;
@@ -229,13 +244,7 @@ impl Pack {
                 (name.clone(), TensorView::new(*dtype, shape.clone(), bytes).expect("consistent tensor"))
             })
             .collect();
-        let data = safetensors::serialize(views, None).expect("serializable tensors");
-
-        let mut task = self.task.clone();
-        task.data_sha256 = hex(&Sha256::digest(&data));
-        let mut json = serde_json::to_string_pretty(&task).expect("a task pack is valid JSON");
-        json.push('\n');
-        (json, data)
+        safetensors::serialize(views, None).expect("serializable tensors")
     }
 
     /// Writes `dir/<name>/task.json` and `dir/<name>/data.safetensors`.
@@ -249,8 +258,8 @@ impl Pack {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Every bundled pack, in a stable order.

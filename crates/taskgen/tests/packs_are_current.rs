@@ -3,6 +3,8 @@
 use std::fs;
 use std::path::Path;
 
+use sha2::Digest as _;
+
 const REGENERATE: &str = "regenerate with `cargo run -p aar-taskgen -- --out tasks` (from the workspace root), \
      re-run `python3 crates/taskgen/simulate.py tasks` and update the table in tasks/README.md";
 
@@ -79,7 +81,8 @@ fn rows(data: &[u8], split: &str, view: &str) -> Vec<Vec<u8>> {
 fn a_fresh_draw_replaces_split_b_and_private_with_examples_the_pack_does_not_hold() {
     for name in ["latent", "latent-5k", "latent-5k-copyable"] {
         let shipped = aar_taskgen::all_packs().into_iter().find(|p| p.task.name == name).unwrap().render().1;
-        let fresh = aar_taskgen::fresh(name, 0x5EC2E7).unwrap().render().1;
+        let drawn = aar_taskgen::fresh(name, 0x5EC2E7).unwrap();
+        let fresh = drawn.pack.render().1;
         for split in ["a", "dev", "test"] {
             for view in ["x_weak", "x_strong"] {
                 assert_eq!(rows(&fresh, split, view), rows(&shipped, split, view), "{name} {split}.{view}");
@@ -109,8 +112,12 @@ fn a_fresh_draw_replaces_split_b_and_private_with_examples_the_pack_does_not_hol
             assert!((old - new).abs() < 0.08, "{name}: class share {old} vs {new}");
         }
         // The secret decides the draw, and only the secret.
-        assert!(aar_taskgen::fresh(name, 0x5EC2E7).unwrap().render().1 == fresh);
-        assert!(aar_taskgen::fresh(name, 0x5EC2E8).unwrap().render().1 != fresh);
+        assert!(aar_taskgen::fresh(name, 0x5EC2E7).unwrap().pack.render().1 == fresh);
+        assert!(aar_taskgen::fresh(name, 0x5EC2E8).unwrap().pack.render().1 != fresh);
+        // It names the pack it was drawn from: the bundled one.
+        let shipped_sha256: String =
+            sha2::Sha256::digest(&shipped).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(drawn.drawn_from, shipped_sha256, "{name}");
     }
     assert!(aar_taskgen::fresh("digits", 1).is_none(), "fixed datasets have no generator to draw from");
 }
