@@ -27,7 +27,7 @@ pub struct TaskInfo {
 }
 
 /// A method's overrides of the student's training config; `None` keeps the task's default.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct StudentConfig {
     pub epochs: Option<u32>,
     pub learning_rate: Option<f64>,

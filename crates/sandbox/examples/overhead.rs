@@ -11,13 +11,16 @@
 //! from later ones), in every round it asks for; the table gives the mean and the slowest call in
 //! milliseconds. The target is a few ms at n = 20,000: at most 10% of an epoch's training.
 
+#[path = "support/labels.rs"]
+mod labels;
+
 use std::path::Path;
 use std::time::Instant;
 
 use aar_domain::{EpochContext, StudentMethod, TaskInfo};
 use aar_sandbox::{RhaiMethod, SandboxLimits};
 
-const K: usize = 10;
+use labels::{K, soft_labels};
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -49,7 +52,8 @@ fn main() {
         "method (k = 10)", "n=1500 mean ms", "n=20000 mean ms", "n=20000 max ms"
     );
     let sizes = [1500, 20_000];
-    let data: Vec<_> = sizes.iter().map(|&n| (n, soft_labels(n, 1, 2.0), soft_labels(n, 2, 3.0))).collect();
+    let data: Vec<_> =
+        sizes.iter().map(|&n| (n, soft_labels(n, K, 1, 2.0), soft_labels(n, K, 2, 3.0))).collect();
     for (name, source) in methods {
         let mut cells = Vec::new();
         for (n, teacher, student) in &data {
@@ -94,24 +98,4 @@ fn time_method(
     }
     let mean = times.iter().sum::<f64>() / times.len() as f64;
     Ok((mean, times.iter().copied().fold(0.0, f64::max)))
-}
-
-/// Row-wise softmax of a bump at a pseudo-random class plus noise (deterministic xorshift).
-fn soft_labels(n: usize, seed: u64, sharpness: f64) -> Vec<f32> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
-    let mut out = Vec::with_capacity(n * K);
-    for _ in 0..n {
-        let class = (next() * K as f64) as usize;
-        let logits: Vec<f64> =
-            (0..K).map(|j| next() * 2.0 + if j == class { sharpness } else { 0.0 }).collect();
-        let z: f64 = logits.iter().map(|l| l.exp()).sum();
-        out.extend(logits.iter().map(|l| (l.exp() / z) as f32));
-    }
-    out
 }

@@ -27,7 +27,9 @@
 //!   settings within [`ConfigBounds`]. Breaking a limit stops the method with one error naming
 //!   it and, where Rhai or the sandbox saw one, its line and column; error texts are cut to a few
 //!   KiB. Rhai's `sleep`, the one standard function that blocks, is removed.
-//! - **The process survives.** A script runs on its own thread with a large stack, and its
+//! - **The verifier survives.** Front ends run each method in a worker process
+//!   ([`Isolation::Process`], module `isolation`): a memory cap, a CPU cap and a watchdog on
+//!   every call, and a crash ends the worker only. Within the worker, a script runs on its own thread with a large stack, and its
 //!   values are audited (depth and bytes) every few thousand operations, so that Rhai's
 //!   recursive clone, drop and size checks never meet a value deeper than the stack holds.
 //! - **Output is checked before it reaches burn.** Targets must be `n x k`, finite,
@@ -43,7 +45,9 @@
 //!   16,384 operations (and at once when host functions allocate past the budget), so between
 //!   two audits a method can allocate what those operations build within the per-value limits
 //!   (for strings of 1 MiB, some 16 MiB per 256 operations). docs/method-api.md states the
-//!   bounds. A hard cap needs the method in a child process under a memory rlimit.
+//!   bounds. The hard cap is the process boundary: [`Isolation::Process`] runs the method in a
+//!   worker process under a memory limit and a watchdog, where whatever the audits miss stops
+//!   the worker and not the verifier.
 //!
 //! Rhai's size limits have a cost: growing an array element by element re-measures it each time,
 //! so per-row loops that `push` are O(n²). The host functions in the method API are vectorised so
@@ -53,10 +57,15 @@ mod api;
 mod audit;
 mod context;
 mod host;
+mod isolation;
 mod limits;
 mod matrix;
 mod output;
 mod state;
 
 pub use host::{DEFAULT_FILE, MethodEnv, MethodInfo, RhaiMethod, check_method};
+pub use isolation::{
+    IsolatedMethod, Isolation, ProcessLimits, StartError, WORKER_ARG, WorkerCommand, serve_if_worker,
+    serve_stdio,
+};
 pub use limits::{Clock, ConfigBounds, SandboxLimits};

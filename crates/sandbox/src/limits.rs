@@ -4,11 +4,13 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use serde::{Deserialize, Serialize};
+
 /// Everything a method may use, per call to an entry point unless said otherwise. Breaking any
 /// of them stops the method with [`aar_domain::MethodErrorKind::LimitExceeded`]. The defaults
 /// leave a method written with per-row loops over 20,000 x 10 matrices room to run, and stop an
 /// infinite loop within seconds.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SandboxLimits {
     /// Script operations (statements, expressions, calls) in one call.
     pub max_operations: u64,
@@ -89,7 +91,7 @@ impl SandboxLimits {
 }
 
 /// What `configure` may override, and within which bounds (inclusive).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConfigBounds {
     pub max_epochs: u32,
     /// The learning rate must be above 0 and at most this.

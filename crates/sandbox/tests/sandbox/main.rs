@@ -7,5 +7,6 @@ mod api;
 mod containment;
 mod demos;
 mod determinism;
+mod process;
 mod support;
 mod visibility;
