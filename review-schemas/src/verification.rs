@@ -311,13 +311,28 @@ pub struct RunRef {
     /// Absent (false) in reports written before it existed.
     #[serde(default)]
     pub fresh_data: bool,
+    /// Whether the run's split B and private split were a secret re-partition of the pack's
+    /// own (for packs without a generator): the author has the examples, not the split.
+    /// Absent (false) in reports written before it existed.
+    #[serde(default)]
+    pub resampled: bool,
 }
 
 impl VerificationReport {
     /// The packs whose examples the verification drew afresh, each once, in run order.
     pub fn fresh_packs(&self) -> Vec<&str> {
+        self.packs_where(|run| run.fresh_data)
+    }
+
+    /// The packs whose split B and private split the verification re-partitioned, each once.
+    pub fn resampled_packs(&self) -> Vec<&str> {
+        self.packs_where(|run| run.resampled)
+    }
+
+    /// The packs of the runs `pick` selects, each once, in run order.
+    fn packs_where(&self, pick: impl Fn(&RunRef) -> bool) -> Vec<&str> {
         let mut names: Vec<&str> = Vec::new();
-        for run in self.runs.iter().filter(|r| r.fresh_data) {
+        for run in self.runs.iter().filter(|r| pick(r)) {
             if !names.contains(&run.task.as_str()) {
                 names.push(&run.task);
             }
@@ -325,16 +340,25 @@ impl VerificationReport {
         names
     }
 
-    /// One sentence for people saying which examples were fresh, when any were.
+    /// One sentence for people saying which examples were fresh or resampled, when any were.
     pub fn fresh_data_note(&self) -> Option<String> {
-        let packs = self.fresh_packs();
-        (!packs.is_empty()).then(|| {
-            format!(
+        let (fresh, resampled) = (self.fresh_packs(), self.resampled_packs());
+        let mut parts = Vec::new();
+        if !fresh.is_empty() {
+            parts.push(format!(
                 "Fresh examples: split B and the private split of {} were drawn anew from the generator \
                  with a secret seed for the private-split runs; no author can have seen them.",
-                packs.join(", ")
-            )
-        })
+                fresh.join(", ")
+            ));
+        }
+        if !resampled.is_empty() {
+            parts.push(format!(
+                "Resampled: split B and the private split of {} were re-partitioned with a secret seed; \
+                 the author has these examples, but not this split.",
+                resampled.join(", ")
+            ));
+        }
+        (!parts.is_empty()).then(|| parts.join(" "))
     }
 }
 

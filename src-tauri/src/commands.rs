@@ -36,7 +36,14 @@ impl Backend {
     /// default SQLite file, and imports the demo corpus if the store is empty.
     pub async fn open_store(self) {
         let opened = match database_location() {
-            Ok(location) => Api::open(&location, aar_api::default_actor(), aar_api::system_clock()).await,
+            // Submitted methods run in worker processes started from this executable (main.rs).
+            Ok(location) => {
+                async {
+                    let api = Api::open(&location, aar_api::default_actor(), aar_api::system_clock()).await?;
+                    Ok::<_, ApiError>(api.with_isolation(aar_api::worker_isolation()?))
+                }
+                .await
+            }
             Err(e) => Err(e),
         };
         if let Ok(api) = &opened

@@ -9,6 +9,9 @@ mod commands;
 use commands::Backend;
 
 fn main() {
+    // A method worker is this executable started with a hidden argument: it serves and exits
+    // here, before any window or runtime.
+    aar_api::serve_if_worker();
     let backend = Backend::default();
     let opener = backend.clone();
     tauri::Builder::default()

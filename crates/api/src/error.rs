@@ -19,6 +19,8 @@ pub enum ErrorCode {
     /// A review rule refused the action (a self-approval, a lone sign-off, a vote out of range,
     /// a missing rationale...): `rule` names it, and nothing was changed.
     Refused,
+    /// Something the machine must provide failed: a method worker process would not start.
+    Unavailable,
     /// A re-run failed: the method did not compile, broke a sandbox rule, threw or returned
     /// values the engine refuses, or training diverged. Only its audit entry was stored.
     RunFailed,

@@ -31,6 +31,7 @@ pub use aar_review_schemas::method::AccessLog;
 pub use aar_review_schemas::review::Role;
 pub use aar_review_schemas::run::RunReport;
 /// The audit chain's check crosses the API as the store reports it (one type, no copy).
+pub use aar_sandbox::{Isolation, ProcessLimits, WORKER_ARG, WorkerCommand, serve_if_worker};
 pub use aar_store::{AuditVerification, BrokenLink};
 pub use batch::BatchSinks;
 pub use error::{ApiError, ApiResult, ErrorCode, SourceLocation};
@@ -139,6 +140,17 @@ fn validate_actor(actor: String) -> ApiResult<String> {
     }
 }
 
+/// Where a front end runs submitted methods: each in a worker process started from its own
+/// executable, whose `main` calls [`serve_if_worker`] before anything else.
+pub fn worker_isolation() -> ApiResult<Isolation> {
+    WorkerCommand::this_executable().map(Isolation::process).map_err(|e| {
+        ApiError::new(
+            ErrorCode::Unavailable,
+            format!("cannot find this executable to start method workers from: {e}"),
+        )
+    })
+}
+
 /// The review service: a store, the acting reviewer and a clock.
 #[derive(Clone)]
 pub struct Api {
@@ -149,6 +161,8 @@ pub struct Api {
     team_mode: bool,
     clock: Clock,
     secrets: Secrets,
+    /// Where submitted methods run (in process unless the front end chose a worker process).
+    isolation: Isolation,
     active_runs: progress::ActiveRuns,
 }
 
@@ -179,8 +193,18 @@ impl Api {
             team_mode,
             clock,
             secrets: default_secrets(),
+            isolation: Isolation::InProcess,
             active_runs: Default::default(),
         })
+    }
+
+    /// The same API running every submitted method where `isolation` says. Front ends run them
+    /// in worker processes ([`Isolation::process`] of [`WorkerCommand::this_executable`], with
+    /// [`serve_if_worker`] first in `main`), so that nothing a method does can take them down;
+    /// the default, in process, is for tests and tools that run trusted methods.
+    pub fn with_isolation(mut self, isolation: Isolation) -> Api {
+        self.isolation = isolation;
+        self
     }
 
     /// The same API drawing its verifications' secrets from `secrets` instead of the operating
@@ -335,7 +359,8 @@ impl Api {
         sink: Box<dyn ProgressSink + Send>,
         cancel: CancelToken,
     ) -> ApiResult<(RunSummary, RunReport)> {
-        runs::run(&self.store, self.write_context(), self.clock.clone(), request, sink, cancel).await
+        let (clock, isolation) = (self.clock.clone(), &self.isolation);
+        runs::run(&self.store, self.write_context(), clock, isolation, request, sink, cancel).await
     }
 
     /// Like [`Api::run`], for front ends that cancel by name: the run is registered under
@@ -365,7 +390,11 @@ impl Api {
         cancel: CancelToken,
     ) -> ApiResult<VerificationDetail> {
         let id = self.resolve(id).await?;
-        let context = verify::Context { clock: self.clock.clone(), secrets: self.secrets.clone() };
+        let context = verify::Context {
+            clock: self.clock.clone(),
+            secrets: self.secrets.clone(),
+            isolation: self.isolation.clone(),
+        };
         verify::verify(&self.store, self.write_context(), context, &id, request, sinks, cancel).await
     }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 use aar_domain::{Digest, MethodError, StudentMethod, SubmissionId, Vanilla};
 use aar_review_schemas::bundle::MethodFamily;
 use aar_review_schemas::run::MethodRecord;
-use aar_sandbox::{MethodEnv, RhaiMethod, SandboxLimits};
+use aar_sandbox::{Isolation, MethodEnv, SandboxLimits, StartError};
 use aar_store::Store;
 
 use crate::dto::{MethodCheck, MethodSource};
@@ -29,19 +29,19 @@ pub(crate) fn vanilla_record() -> MethodRecord {
     MethodRecord { name: "vanilla".into(), code_sha256: None, submission_id: None, access_log: None }
 }
 
-pub(crate) async fn resolve(store: &Store, source: &MethodSource) -> ApiResult<ResolvedMethod> {
+pub(crate) async fn resolve(
+    store: &Store,
+    source: &MethodSource,
+    isolation: &Isolation,
+) -> ApiResult<ResolvedMethod> {
     match source {
         MethodSource::Vanilla => Ok(ResolvedMethod { method: Box::new(Vanilla), record: vanilla_record() }),
         MethodSource::Submission { id } => {
             let id = store.resolve(&aar_domain::IdPrefix::parse(id)?).await?;
-            from_submission(store, &id).await
+            submission_code(store, &id).await?.compile(isolation)
         }
-        MethodSource::File { path } => from_file(Path::new(path)),
+        MethodSource::File { path } => from_file(Path::new(path), isolation),
     }
-}
-
-async fn from_submission(store: &Store, id: &SubmissionId) -> ApiResult<ResolvedMethod> {
-    submission_code(store, id).await?.compile()
 }
 
 /// A method's verified source, ready to be compiled into as many fresh instances as a
@@ -55,13 +55,17 @@ pub(crate) struct MethodCode {
 }
 
 impl MethodCode {
-    pub(crate) fn compile(&self) -> ApiResult<ResolvedMethod> {
-        self.compile_method().map_err(|e| method_failure(*e))
+    pub(crate) fn compile(&self, isolation: &Isolation) -> ApiResult<ResolvedMethod> {
+        self.compile_method(isolation)?.map_err(|e| method_failure(*e))
     }
 
-    /// [`MethodCode::compile`] keeping the method's own error, for a verification to report.
-    pub(crate) fn compile_method(&self) -> Result<ResolvedMethod, Box<MethodError>> {
-        compile_sandboxed(&self.source, &self.file, self.record.clone(), self.family)
+    /// [`MethodCode::compile`] keeping the method's own error, for a verification to report;
+    /// the outer error is the verifier's own (a method worker that would not start).
+    pub(crate) fn compile_method(
+        &self,
+        isolation: &Isolation,
+    ) -> ApiResult<Result<ResolvedMethod, Box<MethodError>>> {
+        compile_sandboxed(&self.source, &self.file, self.record.clone(), self.family, isolation)
     }
 }
 
@@ -96,7 +100,7 @@ pub(crate) async fn submission_code(store: &Store, id: &SubmissionId) -> ApiResu
     Ok(MethodCode { source, file: row.method_path, record, family })
 }
 
-fn from_file(path: &Path) -> ApiResult<ResolvedMethod> {
+fn from_file(path: &Path, isolation: &Isolation) -> ApiResult<ResolvedMethod> {
     let source = read_method_file(path)?;
     let name = path.file_stem().map_or_else(|| "method".to_owned(), |s| s.to_string_lossy().into_owned());
     let record = MethodRecord {
@@ -105,7 +109,9 @@ fn from_file(path: &Path) -> ApiResult<ResolvedMethod> {
         submission_id: None,
         access_log: None,
     };
-    compile(&source, &path.display().to_string(), record)
+    let file = path.display().to_string();
+    compile_sandboxed(&source, &file, record, MethodFamily::Teacher, isolation)?
+        .map_err(|e| method_failure(*e))
 }
 
 /// Reads a method file named by the user: a regular file (a FIFO would block), UTF-8, capped.
@@ -127,24 +133,27 @@ fn read_method_file(path: &Path) -> ApiResult<String> {
         .map_err(|e| refuse(format!("not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to())))
 }
 
-fn compile(source: &str, file: &str, record: MethodRecord) -> ApiResult<ResolvedMethod> {
-    compile_sandboxed(source, file, record, MethodFamily::Teacher).map_err(|e| method_failure(*e))
-}
-
-/// Compiles a method for its declared family: the family decides what the sandbox hands it.
+/// Compiles a method for its declared family (the family decides what the sandbox hands it),
+/// where `isolation` says. The inner error is the method's; the outer one the verifier's.
 fn compile_sandboxed(
     source: &str,
     file: &str,
     record: MethodRecord,
     family: MethodFamily,
-) -> Result<ResolvedMethod, Box<MethodError>> {
+    isolation: &Isolation,
+) -> ApiResult<Result<ResolvedMethod, Box<MethodError>>> {
     let env = MethodEnv {
         file: file.to_owned(),
         withhold_teacher: family == MethodFamily::Unsupervised,
         ..MethodEnv::default()
     };
-    let method = RhaiMethod::with_env(source, record.name.clone(), SandboxLimits::default(), env)?;
-    Ok(ResolvedMethod { method: Box::new(method), record })
+    match isolation.start(source, record.name.clone(), SandboxLimits::default(), env) {
+        Ok(method) => Ok(Ok(ResolvedMethod { method, record })),
+        Err(StartError::Method(e)) => Ok(Err(e)),
+        Err(StartError::Worker(why)) => {
+            Err(ApiError::new(ErrorCode::Unavailable, format!("cannot start a method worker: {why}")))
+        }
+    }
 }
 
 /// Parses and validates a method file without training.

@@ -11,6 +11,7 @@ use aar_review_schemas::method::AccessLog;
 use aar_review_schemas::run::{MethodRecord, RunReport};
 use aar_review_schemas::task::{TASK_FILE_NAME, TaskPack};
 use aar_review_schemas::vocab::{DeviceChoice, EvalSplit};
+use aar_sandbox::Isolation;
 use aar_store::{RunRow, Store, WriteContext};
 use include_dir::{Dir, include_dir};
 
@@ -162,6 +163,7 @@ pub(crate) async fn run(
     store: &Store,
     ctx: WriteContext,
     clock: Clock,
+    isolation: &Isolation,
     request: RunRequest,
     sink: Box<dyn ProgressSink + Send>,
     cancel: CancelToken,
@@ -180,7 +182,8 @@ pub(crate) async fn run(
     })?;
     let seeds: Vec<u64> = (first..=last).collect();
     let task = Arc::new(TaskCatalog::load().take(&request.task)?);
-    let resolved = methods::resolve(store, request.method.as_ref().unwrap_or(&MethodSource::Vanilla)).await?;
+    let method = request.method.as_ref().unwrap_or(&MethodSource::Vanilla);
+    let resolved = methods::resolve(store, method, isolation).await?;
     let record = resolved.record.clone();
     let plan = RunPlan { task, seeds, eval_split, device, references: reference_folder() };
     let (outcome, access_log) = execute(plan, resolved.method, record, sink, cancel, clock).await?;

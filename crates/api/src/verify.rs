@@ -7,19 +7,20 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use aar_domain::{AblatedTeacher, Ablation, StudentMethod, SubmissionId, Vanilla};
+use aar_domain::{AblatedTeacher, Ablation, SubmissionId, Vanilla};
 use aar_engine::{CancelToken, ProgressSink, TaskData};
 use aar_review_schemas::bundle::Claim;
 use aar_review_schemas::method::MethodErrorKind;
-use aar_review_schemas::run::{DeviceRecord, MethodRecord, RunReport};
+use aar_review_schemas::run::{DeviceRecord, RunReport};
 use aar_review_schemas::verification::{
     PREREGISTERED_SEEDS, RunRef, RunRole, VERIFICATION_SCHEMA_VERSION, VerificationReport,
 };
 use aar_review_schemas::vocab::{Backend, DeviceChoice, EvalSplit, Split};
+use aar_sandbox::Isolation;
 use aar_store::{Store, VerificationRow, WriteContext};
 
 use crate::dto::{VerificationDetail, VerifyRequest, VerifyStep};
-use crate::methods::{self, MethodCode};
+use crate::methods::{self, MethodCode, ResolvedMethod};
 use crate::runs::{self, MAX_SEEDS, RunPlan, TaskCatalog};
 use crate::{ApiError, ApiResult, Clock, ErrorCode, Secrets, views};
 
@@ -48,16 +49,18 @@ struct StepFailure {
     access_log: Option<aar_review_schemas::method::AccessLog>,
 }
 
-/// What a verification draws on besides the store: the time, and its secrets.
+/// What a verification draws on besides the store: the time, its secrets, and where the
+/// method runs.
 pub(crate) struct Context {
     pub clock: Clock,
     pub secrets: Secrets,
+    pub isolation: Isolation,
 }
 
 pub(crate) async fn verify(
     store: &Store,
     ctx: WriteContext,
-    Context { clock, secrets }: Context,
+    Context { clock, secrets, isolation }: Context,
     id: &SubmissionId,
     request: VerifyRequest,
     sinks: &mut StepSinks<'_>,
@@ -105,7 +108,8 @@ pub(crate) async fn verify(
     // so only it is copied.
     let quick = request.quick.unwrap_or(false);
     // Synthetic packs also get split B and the private split drawn afresh from their generator
-    // with a secret seed: examples no author can have seen.
+    // with a secret seed: examples no author can have seen. The fixed datasets get the two
+    // re-partitioned in secret instead: examples the author has, in a split no one has seen.
     // Drawing and copying take a while on large packs: off the async runtime.
     let drawn: Vec<(Arc<TaskData>, u64, u64)> = packs
         .iter()
@@ -117,14 +121,17 @@ pub(crate) async fn verify(
             .into_iter()
             .map(|(p, secret, draw)| match p.fresh(draw) {
                 Some(fresh) => (Arc::new(fresh.disguised(secret)), true),
-                None => (Arc::new(p.disguised(secret)), false),
+                None => (Arc::new(p.resampled(draw).disguised(secret)), false),
             })
             .collect()
     })
     .await
     .map_err(|e| ApiError::new(ErrorCode::Storage, format!("preparing the packs failed: {e}")))?;
-    let fresh_packs: Vec<String> =
-        prepared.iter().filter(|(_, fresh)| *fresh).map(|(p, _)| p.meta.name.clone()).collect();
+    let (fresh, resampled): (Vec<_>, Vec<_>) = prepared.iter().partition(|(_, fresh)| *fresh);
+    let names = |packs: Vec<&(Arc<TaskData>, bool)>| -> Vec<String> {
+        packs.into_iter().map(|(p, _)| p.meta.name.clone()).collect()
+    };
+    let (fresh_packs, resampled_packs) = (names(fresh), names(resampled));
     let disguised: Vec<Arc<TaskData>> = prepared.into_iter().map(|(p, _)| p).collect();
     let main = disguised.iter().find(|p| p.meta.name == primary_name).expect("the primary pack is disguised");
     let plan = plan(&packs, &disguised, main, &manifest.claims, &seeds, request.device, quick);
@@ -154,15 +161,16 @@ pub(crate) async fn verify(
             seeds: step.seeds.clone(),
         };
         let run = run_label(step.role, &info.task, info.eval_split);
-        let (method, record) = match instantiate(&code, step.method, shuffle_seed) {
-            Ok(instance) => instance,
-            // A method that does not compile cannot run anywhere: every check that needs a run
-            // is not applicable, and `sandbox` fails with the error and its position.
-            Err(error) => {
-                stop = Some(aar_checks::stopped(&run, &methods::method_failure(*error).message, None));
-                break;
-            }
-        };
+        let ResolvedMethod { method, record } =
+            match instantiate(&code, step.method, shuffle_seed, &isolation)? {
+                Ok(instance) => instance,
+                // A method that does not compile cannot run anywhere: every check that needs a run
+                // is not applicable, and `sandbox` fails with the error and its position.
+                Err(error) => {
+                    stop = Some(aar_checks::stopped(&run, &methods::method_failure(*error).message, None));
+                    break;
+                }
+            };
         let sink = sinks(&info);
         let run_plan = RunPlan {
             task: step.task.clone(),
@@ -312,6 +320,7 @@ pub(crate) async fn verify(
                 eval_split: rep.eval_split,
                 run_id: String::new(),
                 fresh_data: *role != RunRole::Replay && fresh_packs.contains(&rep.task),
+                resampled: *role != RunRole::Replay && resampled_packs.contains(&rep.task),
             })
             .collect(),
         started_at,
@@ -459,24 +468,31 @@ fn control_pack<'a>(primary: &TaskData, packs: &'a [Arc<TaskData>]) -> Option<&'
 
 /// A fresh instance of the step's method: each run starts from the script's initial state. A
 /// method that does not compile gives its error (with its position).
+/// The outer error is the verifier's own (a method worker that would not start).
 fn instantiate(
     code: &MethodCode,
     method: Option<Option<Ablation>>,
     shuffle_seed: u64,
-) -> Result<(Box<dyn StudentMethod + Send>, MethodRecord), Box<aar_domain::MethodError>> {
-    Ok(match method {
-        None => (Box::new(Vanilla), methods::vanilla_record()),
-        Some(None) => {
-            let resolved = code.compile_method()?;
-            (resolved.method, resolved.record)
-        }
-        Some(Some(ablation)) => {
-            let resolved = code.compile_method()?;
+    isolation: &Isolation,
+) -> ApiResult<Result<ResolvedMethod, Box<aar_domain::MethodError>>> {
+    let Some(ablation) = method else {
+        return Ok(Ok(ResolvedMethod { method: Box::new(Vanilla), record: methods::vanilla_record() }));
+    };
+    let resolved = match code.compile_method(isolation)? {
+        Ok(resolved) => resolved,
+        Err(e) => return Ok(Err(e)),
+    };
+    Ok(Ok(match ablation {
+        None => resolved,
+        Some(ablation) => {
             let mut record = resolved.record;
             record.name = format!("{} ({})", record.name, ablation.as_str());
-            (Box::new(AblatedTeacher::new(resolved.method, ablation, shuffle_seed)), record)
+            // The ablation wraps the method here, in the verifying process: its secrets never
+            // reach a method worker, which sees only the labels it is handed.
+            let method = Box::new(AblatedTeacher::new(resolved.method, ablation, shuffle_seed));
+            ResolvedMethod { method, record }
         }
-    })
+    }))
 }
 
 /// Turns a stopped verification into its error, keeping its audit entry: which run it stopped

@@ -3,12 +3,14 @@
 //! CPU). Each must be refuted: Verified −1, with the check that exposes it failing. The statistics'
 //! and the sandbox's own attacks live beside their code (`crates/checks`, `crates/sandbox`).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use aar_api::Api;
 use aar_api::dto::{RunProgress, VerifyRequest, VerifyStep};
 use aar_api::progress::ProgressForwarder;
+use aar_api::{Api, Isolation, ProcessLimits};
 use aar_domain::Timestamp;
 use aar_review_schemas::verification::{
     CheckId, CheckResult, CheckStatus, RunRole, SuggestedVote, VerificationReport,
@@ -55,6 +57,7 @@ async fn open(dir: &Path) -> Api {
         .await
         .unwrap()
         .with_secrets(aar_api::seeded_secrets(2026))
+        .with_isolation(common::method_workers())
 }
 
 /// Imports the bundle and verifies it as a reviewer triaging the queue would (quick, CPU).
@@ -368,4 +371,23 @@ async fn a_method_that_once_crashed_the_verifier_gets_a_stored_refutation() {
     let sandbox = check(&report, CheckId::Sandbox);
     assert!(sandbox.summary.contains("method.rhai:5:"), "{}", sandbox.summary);
     assert!(sandbox.summary.contains("max_value_depth"), "{}", sandbox.summary);
+}
+
+#[tokio::test]
+async fn a_method_past_its_workers_memory_cap_gets_a_stored_refutation() {
+    // What the sandbox's own audits miss must still not reach the verifier: the method runs in a
+    // worker process under a memory cap. Six copies of a 62 MiB array are within the sandbox's
+    // 512 MiB budget for values, and past a 768 MiB worker (whose script stack takes ~500 MiB):
+    // the worker dies, this process goes on, and the verification stores its −1.
+    let dir = tempfile::tempdir().unwrap();
+    let hog = "fn targets(ctx) {\n  let a = [];\n  a.pad(3900000, 0.5);\n  \
+               let b = a; let c = a; let d = a; let e = a; let f = a;\n  #{ targets: ctx.teacher }\n}\n";
+    let bundle = tampered(dir.path(), "vanilla-soft-labels", only_latent_5k, Some(hog));
+    let Isolation::Process { worker, .. } = common::method_workers() else { unreachable!() };
+    let limits = ProcessLimits { memory_bytes: 768 << 20, ..ProcessLimits::default() };
+    let api = open(dir.path()).await.with_isolation(Isolation::Process { worker, limits });
+    let report = verify_in(&api, &bundle, true).await;
+    assert_refuted_by(&report, CheckId::Sandbox);
+    let sandbox = check(&report, CheckId::Sandbox);
+    assert!(sandbox.summary.contains("ran out of its 0.8 GiB of memory"), "{}", sandbox.summary);
 }

@@ -4,6 +4,8 @@
 //! only), on the CPU, as a reviewer would triage the queue: one test per submission, so that the
 //! test runner spreads them over the cores.
 
+mod common;
+
 use std::sync::Arc;
 
 use aar_api::Api;
@@ -29,7 +31,8 @@ async fn demo() -> (tempfile::TempDir, Api, Vec<SubmissionSummary>) {
     let api = Api::open(dir.path().join("review.db").to_str().unwrap(), "tester".into(), clock)
         .await
         .unwrap()
-        .with_secrets(aar_api::seeded_secrets(2026));
+        .with_secrets(aar_api::seeded_secrets(2026))
+        .with_isolation(common::method_workers());
     api.import_demo().await.unwrap();
     let list = api.list(&ListQuery::default()).await.unwrap().into_iter().filter(|s| s.rerunnable).collect();
     (dir, api, list)

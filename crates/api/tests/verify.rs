@@ -2,6 +2,8 @@
 //! stored method, the report and its runs are stored together, and a verification that stops
 //! leaves nothing but its audit entry.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 
 use aar_api::dto::{
@@ -19,6 +21,7 @@ async fn open(dir: &tempfile::TempDir) -> Api {
         .await
         .unwrap()
         .with_secrets(aar_api::seeded_secrets(2026))
+        .with_isolation(common::method_workers())
 }
 
 fn request() -> VerifyRequest {

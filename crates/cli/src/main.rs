@@ -400,6 +400,9 @@ enum ColorChoice {
 }
 
 fn main() -> ExitCode {
+    // A method worker is this executable started with a hidden argument: it serves and exits
+    // here, before any argument parsing, runtime or database.
+    aar_api::serve_if_worker();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
@@ -418,7 +421,7 @@ fn main() -> ExitCode {
                 e.message
             );
             ExitCode::from(match e.code {
-                ErrorCode::Storage => 1,
+                ErrorCode::Storage | ErrorCode::Unavailable => 1,
                 ErrorCode::InvalidInput => 3,
                 ErrorCode::NotFound | ErrorCode::Ambiguous => 4,
                 ErrorCode::RunFailed => 5,
@@ -448,7 +451,9 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
             .to_string(),
     };
     let actor = cli.actor.unwrap_or_else(aar_api::default_actor);
-    let api = Api::open(&location, actor, aar_api::system_clock()).await?;
+    let api = Api::open(&location, actor, aar_api::system_clock())
+        .await?
+        .with_isolation(aar_api::worker_isolation()?);
     let result = dispatch(&api, cli.command).await;
     api.close().await;
     result

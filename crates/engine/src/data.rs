@@ -137,6 +137,38 @@ impl TaskData {
         TaskData { meta, origin: self.origin.clone(), splits }
     }
 
+    /// A copy whose split B and private split are a secret re-partition of the two together,
+    /// at their sizes: for packs without a generator (digits, wine), whose examples are all on
+    /// disk. The author has every example, but not which of them the student trains on and which
+    /// it is scored on, so no one can have tuned a method to this split. Split A (the teacher's
+    /// training data), dev and test stay the pack's own. The copy's `data_sha256` is a digest of
+    /// the original's and the secret, as in [`TaskData::disguised`].
+    pub fn resampled(&self, secret: u64) -> TaskData {
+        let mut rng = ChaCha8Rng::seed_from_u64(secret);
+        let (b, private) = (&self.splits["b"], &self.splits["private"]);
+        let (dw, ds) = (self.meta.weak.input_dim as usize, self.meta.strong.input_dim as usize);
+        let row = |i: usize, pick: fn(&SplitData) -> &[f32], width: usize| -> &[f32] {
+            let (split, i) = if i < b.n { (b, i) } else { (private, i - b.n) };
+            &pick(split)[i * width..(i + 1) * width]
+        };
+        let mut pool: Vec<usize> = (0..b.n + private.n).collect();
+        pool.shuffle(&mut rng);
+        let take = |rows: &[usize]| SplitData {
+            n: rows.len(),
+            x_weak: rows.iter().flat_map(|&i| row(i, |s| &s.x_weak, dw).iter().copied()).collect(),
+            x_strong: rows.iter().flat_map(|&i| row(i, |s| &s.x_strong, ds).iter().copied()).collect(),
+            y: rows.iter().map(|&i| if i < b.n { b.y[i] } else { private.y[i - b.n] }).collect(),
+        };
+        let (new_b, new_private) = (take(&pool[..b.n]), take(&pool[b.n..]));
+        let mut splits = self.splits.clone();
+        splits.insert("b", new_b);
+        splits.insert("private", new_private);
+        let mut meta = self.meta.clone();
+        meta.data_sha256 =
+            Digest::of(format!("{} resampled {secret}", self.meta.data_sha256).as_bytes()).to_string();
+        TaskData { meta, origin: self.origin.clone(), splits }
+    }
+
     /// A copy with split B and the private split drawn afresh from the pack's generator with
     /// `secret` (`aar_taskgen::fresh`): examples that appear nowhere on disk, from the same world
     /// (same label map and views), while split A (the teacher's training data), dev and test stay

@@ -490,3 +490,37 @@ fn a_fresh_pack_keeps_the_teachers_data_and_draws_b_and_private_anew() {
     edited.meta.data_sha256 = "0".repeat(64);
     assert!(edited.fresh(11).is_none(), "a pack that is not the generator's own gets no draws from it");
 }
+
+/// A fixed dataset gets a secret re-partition of split B and the private split: the same
+/// examples, a split no one has seen, and the rest of the pack untouched.
+#[test]
+fn a_resampled_pack_repartitions_b_and_private_in_secret() {
+    let pack = shipped("digits");
+    let resampled = pack.resampled(11);
+    assert_ne!(resampled.meta.data_sha256, pack.meta.data_sha256, "references are never shared");
+    for split in ["a", "dev", "test"] {
+        assert_eq!(resampled.split(split).x_strong, pack.split(split).x_strong, "{split} is the pack's own");
+        assert_eq!(resampled.split(split).y, pack.split(split).y);
+    }
+    let dim = pack.meta.strong.input_dim as usize;
+    // Each example with its label, as a multiset of rows.
+    let rows = |splits: &[&aar_engine::data::SplitData]| -> Vec<(Vec<u32>, i32)> {
+        let mut rows: Vec<(Vec<u32>, i32)> = splits
+            .iter()
+            .flat_map(|s| {
+                s.x_strong.chunks(dim).zip(&s.y).map(|(r, &y)| (r.iter().map(|v| v.to_bits()).collect(), y))
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    let (b, private) = (pack.split("b"), pack.split("private"));
+    let (new_b, new_private) = (resampled.split("b"), resampled.split("private"));
+    assert_eq!((new_b.n, new_private.n), (b.n, private.n), "the splits keep their sizes");
+    assert_eq!(rows(&[new_b, new_private]), rows(&[b, private]), "the same examples, with their labels");
+    let was_private = rows(&[private]);
+    let moved = rows(&[new_b]).iter().filter(|r| was_private.binary_search(r).is_ok()).count();
+    assert!(moved > 0, "some of the private split now trains the student");
+    assert_eq!(pack.resampled(11).split("b").y, new_b.y, "the secret decides the split");
+    assert_ne!(pack.resampled(12).split("b").y, new_b.y);
+}

@@ -219,7 +219,7 @@ moved: LineMove | null, };
 
 export type EntryPoint = "compile" | "configure" | "targets";
 
-export type ErrorCode = "notFound" | "ambiguous" | "invalidInput" | "storage" | "cancelled" | "refused" | "runFailed";
+export type ErrorCode = "notFound" | "ambiguous" | "invalidInput" | "storage" | "cancelled" | "refused" | "unavailable" | "runFailed";
 
 export type EvalSplit = "dev" | "test" | "private";
 
@@ -471,7 +471,13 @@ run_id: string,
  * with a secret seed (examples that appear nowhere in the repository), not the pack's own.
  * Absent (false) in reports written before it existed.
  */
-fresh_data: boolean, };
+fresh_data: boolean, 
+/**
+ * Whether the run's split B and private split were a secret re-partition of the pack's
+ * own (for packs without a generator): the author has the examples, not the split.
+ * Absent (false) in reports written before it existed.
+ */
+resampled: boolean, };
 
 export type RunReport = { schema_version: number, task: string, 
 /**

@@ -38,7 +38,7 @@ describe("VerificationView", () => {
     expect(body).toContain("seed 42 claimed 0.690");
   });
 
-  it("shows a verified claim in the pass colour, with nothing open and the fresh packs named", () => {
+  it("shows a verified claim in the pass colour, with nothing open and the fresh and resampled packs named", () => {
     const detail = example("vanilla-baseline");
     expect(detail.report.suggestion.vote).toBe("+1");
     const { body } = render(VerificationView, { props: { detail } });
@@ -47,6 +47,8 @@ describe("VerificationView", () => {
     expect(body).not.toContain('data-testid="check-evidence"');
     expect(body).toContain("Expand all evidence");
     expect(body).toContain("fresh data latent-5k, latent, latent-5k-copyable");
+    // The fixed datasets have no generator: their split B and private split were re-partitioned.
+    expect(body).toMatch(/resampled (digits, wine|wine, digits)</);
   });
 
   it("shows a vote for a human in the warn colour", () => {

@@ -110,3 +110,17 @@ fn python_snapshots_say_why_they_cannot_be_rerun() {
     let err = ws.fails(&["run", python["id"].as_str().unwrap(), "--task", "digits", "--device", "cpu"], 3);
     assert!(err.contains("only Rhai methods"), "{err}");
 }
+
+/// The CLI is its own method worker: started with the hidden argument, it serves before any
+/// argument parsing (clap would refuse the argument with exit 2): it says it is ready on stdout,
+/// and refuses a malformed first request with exit 1 and a message, touching no database.
+#[test]
+fn the_cli_serves_as_its_own_method_worker() {
+    let ws = Workspace::new();
+    let out = ws.cmd(&[aar_api::WORKER_ARG]).write_stdin("not a frame").output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("method worker: "), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Ready"), "the worker's first frame");
+    assert!(!ws.path("review.db").exists(), "a worker opens no database");
+}

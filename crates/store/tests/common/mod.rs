@@ -152,6 +152,7 @@ pub fn sample_verification(submission: &str, run: &aar_review_schemas::run::RunR
             eval_split: run.eval_split,
             run_id: String::new(),
             fresh_data: false,
+            resampled: false,
         }],
         started_at: "2026-11-22T12:00:00Z".into(),
         finished_at: "2026-11-22T12:01:00Z".into(),

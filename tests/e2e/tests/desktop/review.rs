@@ -50,12 +50,14 @@ async fn two_reviewers_sign_a_submission_off_by_keyboard() {
         .expect("the demo holds the vanilla baseline")
         .to_owned();
 
-    // The verification's secrets are fixed, so the check it flags (and this test judges) repeats.
+    // The verification's secrets are fixed, so the check it flags (and this test judges) repeats:
+    // with these, the quick digits verification warns on `significance` (chosen by trying seeds
+    // with `aar-review verify ... --task digits --quick`; the secret resample of digits moved it).
     let env = [
         ("AAR_REVIEW_DB", db.as_os_str()),
         ("AAR_REVIEW_USER", OsStr::new(REVIEWER)),
         ("AAR_REVIEW_REFERENCES", refs.as_os_str()),
-        ("AAR_REVIEW_SECRETS_SEED", OsStr::new("2026")),
+        ("AAR_REVIEW_SECRETS_SEED", OsStr::new("2027")),
     ];
     let driver = DriverProcess::spawn(dir.path(), &env);
     let client = connect(&driver, &app).await;
