@@ -519,3 +519,133 @@ async fn postgres_refuses_self_approval_and_lone_sign_off_from_team_logins_in_ra
     }
     alice_store.close().await;
 }
+
+/// Grants `login` what the hardening migration revoked from every team login, as on a database
+/// whose owner is not the login that migrated it: the rules must hold without it.
+async fn grant_temporary(db_url: &str, login: &str) {
+    let admin = AnyPool::connect(db_url).await.unwrap();
+    let database = db_url.rsplit_once('/').unwrap().1;
+    sqlx::query(AssertSqlSafe(format!("GRANT TEMPORARY ON DATABASE {database} TO {login}")))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+}
+
+/// A pool of one connection: temporary objects live in the connection that made them.
+async fn one_connection(url: &str) -> AnyPool {
+    sqlx::any::AnyPoolOptions::new().max_connections(1).connect(url).await.unwrap()
+}
+
+#[tokio::test]
+async fn postgres_rules_read_the_real_tables_whatever_a_team_login_creates() {
+    let Some(db) = databases().await.into_iter().nth(1) else {
+        eprintln!("skipped: set {POSTGRES_ENV} to run the team-mode tests");
+        return;
+    };
+    Store::open(&db.url).await.unwrap().close().await;
+    let (alice_url, alice) = team_login(&db.url, "alice", "aar_reviewer").await;
+    let (bob_url, bob) = team_login(&db.url, "bob", "aar_reviewer").await;
+    let (dave_url, dave) = team_login(&db.url, "dave", "aar_reviewer").await;
+    let (carol_url, carol) = team_login(&db.url, "carol", "aar_lead").await;
+    let alice_store = Store::open(&alice_url).await.unwrap();
+    let content = bundle("fn targets(ctx) { ctx.teacher }", "shadowed");
+    alice_store
+        .insert_submissions(&[NewSubmission { content: &content, origin: "t".into() }], &as_(&alice))
+        .await
+        .unwrap();
+    let id = content.id.as_str();
+    let vote = |author: &str, value: i32| {
+        format!(
+            "INSERT INTO votes (submission_id, label, value, rationale, author, cast_at) \
+             VALUES ('{id}', 'review', {value}, 'raw', '{author}', '2026-12-01T00:00:00Z')"
+        )
+    };
+
+    // Team logins create no temporary objects, and nothing in `public`.
+    let alice_raw = AnyPool::connect(&alice_url).await.unwrap();
+    for sql in [
+        "CREATE TEMP TABLE submissions (id text, imported_by text)",
+        "CREATE TABLE public.shadow (x int)",
+        "CREATE FUNCTION public.aar_blank(varchar) RETURNS boolean AS 'SELECT false' LANGUAGE sql",
+    ] {
+        let err = raw_error(&alice_raw, sql).await;
+        assert!(err.contains("permission denied"), "{sql}: {err}");
+    }
+    alice_raw.close().await;
+
+    // Where the owner could not revoke TEMPORARY, temporary objects still shadow nothing. (A
+    // connection keeps its temporary objects: each attack uses one connection.)
+    for login in [&alice, &carol] {
+        grant_temporary(&db.url, login).await;
+    }
+    let alice_raw = one_connection(&alice_url).await;
+    for sql in [
+        "CREATE TEMP TABLE submissions (id text, imported_by text)",
+        "CREATE TEMP VIEW pg_roles AS SELECT * FROM pg_catalog.pg_roles WHERE false",
+    ] {
+        sqlx::query(AssertSqlSafe(sql)).execute(&alice_raw).await.unwrap();
+    }
+    let err = raw_error(&alice_raw, &vote(&alice, 2)).await;
+    assert!(err.contains("aar:self_approval"), "a temporary `submissions` hides no importer: {err}");
+    let err = raw_error(&alice_raw, &vote(&bob, 2)).await;
+    assert!(err.contains("aar:identity"), "a temporary `pg_roles` makes no one the owner: {err}");
+    alice_raw.close().await;
+
+    // dave vetoes, bob approves: a temporary `review_state` without the veto signs nothing off.
+    for (url, author, value) in [(&dave_url, &dave, -2), (&bob_url, &bob, 2)] {
+        let pool = AnyPool::connect(url).await.unwrap();
+        sqlx::query(AssertSqlSafe(vote(author, value))).execute(&pool).await.unwrap();
+        pool.close().await;
+    }
+    let carol_raw = one_connection(&carol_url).await;
+    sqlx::query(
+        "CREATE TEMP VIEW review_state AS SELECT submission_id, imported_by, approvals, 0::bigint AS vetoes, \
+         verified_failures, records, sign_offs FROM public.review_state",
+    )
+    .execute(&carol_raw)
+    .await
+    .unwrap();
+    let sign = format!(
+        "INSERT INTO signoffs (submission_id, lead, rationale, signed_at) VALUES ('{id}', '{carol}', 'raw', '2026-12-01T00:00:00Z')"
+    );
+    let err = raw_error(&carol_raw, &sign).await;
+    assert!(err.contains("aar:vetoed"), "the live -2 still blocks the sign-off: {err}");
+    carol_raw.close().await;
+    alice_store.close().await;
+}
+
+#[tokio::test]
+async fn postgres_every_rule_function_resolves_names_in_its_own_search_path() {
+    let Some(db) = databases().await.into_iter().nth(1) else {
+        eprintln!("skipped: set {POSTGRES_ENV} to run the team-mode tests");
+        return;
+    };
+    let store = Store::open(&db.url).await.unwrap();
+    store.close().await;
+    let pool = AnyPool::connect(&db.url).await.unwrap();
+    // A function a later migration adds without the setting would read the caller's path.
+    let unpinned: Vec<String> = sqlx::query(
+        "SELECT p.proname::text FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace \
+         WHERE n.nspname = 'public' AND p.prokind = 'f' AND NOT COALESCE( \
+             'search_path=pg_catalog, public, pg_temp' = ANY (p.proconfig), false) ORDER BY 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(|row| row.try_get::<String, _>(0).unwrap())
+    .collect();
+    assert!(unpinned.is_empty(), "functions that resolve names in the caller's search_path: {unpinned:?}");
+    let count: i64 = sqlx::query(
+        "SELECT count(*) FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace \
+         WHERE n.nspname = 'public' AND p.prokind = 'f'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap()
+    .try_get(0)
+    .unwrap();
+    assert!(count >= 10, "the rules' functions are there to check ({count})");
+    pool.close().await;
+}
