@@ -37,6 +37,10 @@ pub(crate) fn entry_hash(
 
 /// Appends one entry, chained onto the newest. The caller's transaction holds the write lock
 /// (see [`Store::write_tx`]), so no other writer can append in between.
+///
+/// On PostgreSQL the server chains every entry itself (seq, `prev_hash`, `hash`; migration
+/// `the_server_writes_what_a_client_must_not`), whoever inserts it, so the store sends only the
+/// content: team logins may not set the rest. On SQLite the store computes the chain.
 pub(crate) async fn append(
     tx: &mut Transaction<'_, Any>,
     ctx: &WriteContext,
@@ -44,6 +48,19 @@ pub(crate) async fn append(
     subject: &str,
     detail: &serde_json::Value,
 ) -> Result<(), StoreError> {
+    let at = ctx.at.to_string();
+    let detail = detail.to_string();
+    if tx.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME {
+        sqlx::query("INSERT INTO audit_log (at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5)")
+            .bind(at)
+            .bind(&ctx.actor)
+            .bind(action)
+            .bind(subject)
+            .bind(detail)
+            .execute(&mut **tx)
+            .await?;
+        return Ok(());
+    }
     let head =
         sqlx::query("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut **tx).await?;
     let prev = match head {
@@ -52,8 +69,6 @@ pub(crate) async fn append(
             .ok_or_else(|| StoreError::Corrupt("the newest audit entry has no hash".into()))?,
         None => GENESIS.to_owned(),
     };
-    let at = ctx.at.to_string();
-    let detail = detail.to_string();
     let hash = entry_hash(&prev, &at, &ctx.actor, action, subject, &detail);
     sqlx::query(
         "INSERT INTO audit_log (at, actor, action, subject, detail, prev_hash, hash) \
