@@ -106,12 +106,28 @@ async fn tampered_file_bytes_are_reported_not_served() {
             .await
             .unwrap();
         let raw = AnyPool::connect(&db.url).await.unwrap();
-        sqlx::query("UPDATE blobs SET content = $1 WHERE digest = $2")
-            .bind(b"tampered".as_slice())
+        let tamper = || {
+            sqlx::query("UPDATE blobs SET content = $1 WHERE digest = $2")
+                .bind(b"tampered".as_slice())
+                .bind(content.method().digest.as_str())
+        };
+        let refused = tamper().execute(&raw).await.unwrap_err().to_string();
+        assert!(refused.contains("aar:append_only"), "{:?}: {refused}", store.dialect());
+        if store.dialect() == Dialect::Sqlite {
+            // REPLACE deletes the old row without firing delete triggers.
+            let refused = sqlx::query(
+                "INSERT OR REPLACE INTO blobs (digest, size, content) VALUES ($1, 8, CAST('tampered' AS BLOB))",
+            )
             .bind(content.method().digest.as_str())
             .execute(&raw)
             .await
-            .unwrap();
+            .unwrap_err()
+            .to_string();
+            assert!(refused.contains("aar:append_only"), "{refused}");
+        }
+        assert_eq!(store.file_text(&content.id, "method.rhai").await.unwrap(), "original");
+        switch_off_edit_triggers(&raw, store.dialect(), "blobs").await;
+        tamper().execute(&raw).await.unwrap();
         let err = store.file_text(&content.id, "method.rhai").await.unwrap_err();
         assert!(matches!(err, StoreError::Corrupt(_)), "{err}");
         raw.close().await;
@@ -282,14 +298,17 @@ async fn a_file_row_pointed_at_other_bytes_is_reported_not_served() {
             .execute(&raw)
             .await
             .unwrap();
-        sqlx::query(
-            "UPDATE submission_files SET digest = $1 WHERE submission_id = $2 AND path = 'method.rhai'",
-        )
-        .bind(other_digest.as_str())
-        .bind(content.id.as_str())
-        .execute(&raw)
-        .await
-        .unwrap();
+        let repoint = || {
+            sqlx::query(
+                "UPDATE submission_files SET digest = $1 WHERE submission_id = $2 AND path = 'method.rhai'",
+            )
+            .bind(other_digest.as_str())
+            .bind(content.id.as_str())
+        };
+        let refused = repoint().execute(&raw).await.unwrap_err().to_string();
+        assert!(refused.contains("aar:append_only"), "{:?}: {refused}", store.dialect());
+        switch_off_edit_triggers(&raw, store.dialect(), "submission_files").await;
+        repoint().execute(&raw).await.unwrap();
         let err = store.file_text(&content.id, "method.rhai").await.unwrap_err();
         assert!(matches!(err, StoreError::Corrupt(_)), "{:?}: {err}", store.dialect());
         assert!(err.to_string().contains("no longer matches its id"), "{err}");
@@ -489,6 +508,19 @@ async fn a_verification_is_stored_with_its_runs_in_one_transaction_and_never_cha
         assert!(update.unwrap_err().to_string().contains("append-only"), "{:?}", store.dialect());
         let delete = sqlx::query("DELETE FROM verifications").execute(&raw).await;
         assert!(delete.unwrap_err().to_string().contains("append-only"));
+        if store.dialect() == Dialect::Sqlite {
+            // REPLACE deletes the old row without firing delete triggers: it once rewrote a report
+            // while the audit chain still verified.
+            for table in ["verifications", "runs"] {
+                let replace = format!(
+                    "INSERT OR REPLACE INTO {table} SELECT * FROM {table} WHERE id = '{}'",
+                    if table == "runs" { &runs[0].id } else { &stored.id }
+                );
+                let refused =
+                    sqlx::query(AssertSqlSafe(replace)).execute(&raw).await.unwrap_err().to_string();
+                assert!(refused.contains("aar:append_only"), "{table}: {refused}");
+            }
+        }
         raw.close().await;
         assert_eq!(store.verifications_of(&content.id).await.unwrap(), vec![stored]);
 

@@ -118,6 +118,35 @@ ALTER TABLE verifications ADD CONSTRAINT verifications_lists
 ALTER TABLE verifications ADD CONSTRAINT verifications_report
     CHECK (pg_catalog.jsonb_typeof(report::jsonb) = 'object') NOT VALID;
 
+-- What a verdict rests on is never rewritten, by the administrator's client either (team logins
+-- have no UPDATE or DELETE at all): stored files, submissions, their files and claims, runs and
+-- the links from verifications to their runs are append-only, as verifications, review records
+-- and the audit log already were. Same rule as migrations/sqlite.
+CREATE TRIGGER blobs_no_change BEFORE UPDATE OR DELETE ON blobs
+FOR EACH ROW EXECUTE FUNCTION aar_review_append_only();
+CREATE TRIGGER blobs_no_truncate BEFORE TRUNCATE ON blobs
+FOR EACH STATEMENT EXECUTE FUNCTION aar_review_append_only();
+CREATE TRIGGER submissions_no_change BEFORE UPDATE OR DELETE ON submissions
+FOR EACH ROW EXECUTE FUNCTION aar_review_append_only();
+CREATE TRIGGER submissions_no_truncate BEFORE TRUNCATE ON submissions
+FOR EACH STATEMENT EXECUTE FUNCTION aar_review_append_only();
+CREATE TRIGGER submission_files_no_change BEFORE UPDATE OR DELETE ON submission_files
+FOR EACH ROW EXECUTE FUNCTION aar_review_append_only();
+CREATE TRIGGER submission_files_no_truncate BEFORE TRUNCATE ON submission_files
+FOR EACH STATEMENT EXECUTE FUNCTION aar_review_append_only();
+CREATE TRIGGER claims_no_change BEFORE UPDATE OR DELETE ON claims
+FOR EACH ROW EXECUTE FUNCTION aar_review_append_only();
+CREATE TRIGGER claims_no_truncate BEFORE TRUNCATE ON claims
+FOR EACH STATEMENT EXECUTE FUNCTION aar_review_append_only();
+CREATE TRIGGER runs_no_change BEFORE UPDATE OR DELETE ON runs
+FOR EACH ROW EXECUTE FUNCTION aar_review_append_only();
+CREATE TRIGGER runs_no_truncate BEFORE TRUNCATE ON runs
+FOR EACH STATEMENT EXECUTE FUNCTION aar_review_append_only();
+CREATE TRIGGER verification_runs_no_change BEFORE UPDATE OR DELETE ON verification_runs
+FOR EACH ROW EXECUTE FUNCTION aar_review_append_only();
+CREATE TRIGGER verification_runs_no_truncate BEFORE TRUNCATE ON verification_runs
+FOR EACH STATEMENT EXECUTE FUNCTION aar_review_append_only();
+
 -- Team logins insert the columns a client may set, and no other: not the ids and seqs drawn from
 -- sequences, not an audit entry's hashes. A table added by a later migration grants its own
 -- columns (a store test checks that no sequence-drawn column is insertable).

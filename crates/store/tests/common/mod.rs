@@ -159,3 +159,14 @@ pub fn sample_verification(submission: &str, run: &aar_review_schemas::run::RunR
         total_seconds: 60.0,
     }
 }
+
+/// Stands for damage no rule can stop (a disk error, or someone who can switch the triggers off):
+/// drops `table`'s edit trigger on SQLite, disables its user triggers on PostgreSQL (the owner
+/// can). Tests that read damaged rows call this after showing that the edit alone is refused.
+pub async fn switch_off_edit_triggers(raw: &AnyPool, dialect: aar_store::Dialect, table: &str) {
+    let sql = match dialect {
+        aar_store::Dialect::Sqlite => format!("DROP TRIGGER {table}_no_update"),
+        aar_store::Dialect::Postgres => format!("ALTER TABLE {table} DISABLE TRIGGER USER"),
+    };
+    sqlx::query(AssertSqlSafe(sql)).execute(raw).await.unwrap();
+}
