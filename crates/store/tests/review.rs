@@ -268,6 +268,55 @@ async fn a_new_version_makes_votes_stale_but_a_veto_follows_it() {
 }
 
 #[tokio::test]
+async fn a_newer_version_from_someone_else_is_a_new_submission_and_reopens_nothing() {
+    for db in databases().await {
+        let store = Store::open(&db.url).await.unwrap();
+        store.set_role("carol", Role::Lead, &as_("carol")).await.unwrap();
+        let v1 = bundle_with("fn targets(ctx) { ctx.teacher }", "idea", r#""source_ref":"c1","#);
+        // Same self-declared author, marked a revision of v1: only the importer differs.
+        let v2 = bundle_with(
+            "fn targets(ctx) { ctx.teacher } // v2",
+            "idea",
+            r#""source_ref":"c2","parent":"c1","revision":true,"#,
+        );
+        store
+            .insert_submissions(&[NewSubmission { content: &v1, origin: "t".into() }], &as_("alice"))
+            .await
+            .unwrap();
+        store.cast_vote(&vote(&v1.id, Label::Review, 2, "approve"), &as_("bob")).await.unwrap();
+        store.cast_vote(&vote(&v1.id, Label::Review, -2, "no"), &as_("dan")).await.unwrap();
+        store.cast_vote(&vote(&v1.id, Label::Review, 1, "lifted"), &as_("dan")).await.unwrap();
+        store.sign_off(&v1.id, "ok", None, &as_("carol")).await.unwrap();
+        assert_eq!(current_status(&store, &v1.id).await, ReviewStatus::SignedOff);
+
+        store
+            .insert_submissions(&[NewSubmission { content: &v2, origin: "t".into() }], &as_("mallory"))
+            .await
+            .unwrap();
+        assert_eq!(current_status(&store, &v1.id).await, ReviewStatus::SignedOff, "{:?}", store.dialect());
+        assert!(
+            store.votes_of(&v1.id).await.unwrap().iter().all(|v| v.stale != Some(StaleReason::NewVersion))
+        );
+        assert_eq!(current_status(&store, &v2.id).await, ReviewStatus::New, "nothing of v1 carries over");
+        // It still names its parent: lineage shows it, as work built on v1.
+        assert_eq!(store.children(&store.submission(&v1.id).await.unwrap()).await.unwrap().len(), 1);
+
+        // From v1's importer the same bundle would have been its next version.
+        let v3 = bundle_with(
+            "fn targets(ctx) { ctx.teacher } // v3",
+            "idea",
+            r#""source_ref":"c3","parent":"c1","revision":true,"#,
+        );
+        store
+            .insert_submissions(&[NewSubmission { content: &v3, origin: "t".into() }], &as_("alice"))
+            .await
+            .unwrap();
+        assert_eq!(store.votes_of(&v1.id).await.unwrap()[0].stale, Some(StaleReason::NewVersion));
+        store.close().await;
+    }
+}
+
+#[tokio::test]
 async fn comments_thread_resolve_and_follow_a_submission_into_its_next_version() {
     for db in databases().await {
         let store = Store::open(&db.url).await.unwrap();
