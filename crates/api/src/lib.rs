@@ -25,6 +25,8 @@ use std::sync::Arc;
 use aar_domain::{FileRole, IdPrefix, SubmissionId, Timestamp};
 use aar_store::{ListFilter, Store, WriteContext};
 
+/// Text from outside on its way to a reader: front ends show it through this.
+pub use aar_domain::text;
 pub use aar_engine::{CancelToken, Phase, ProgressEvent, ProgressSink};
 /// What a sandboxed method touched, as the run report keeps it.
 pub use aar_review_schemas::method::AccessLog;
@@ -117,27 +119,15 @@ pub fn default_actor() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-/// A reviewer name fit for the audit log: not empty, not padded, one line, of a sane length.
+/// A reviewer name as the rules compare it ([`aar_domain::text::reviewer_name`]): normalised, one
+/// line, of a sane length, with nothing in it that does not show.
 fn validate_actor(actor: String) -> ApiResult<String> {
-    const MAX: usize = 100;
-    let problem = if actor.trim().is_empty() {
-        Some("is empty".to_owned())
-    } else if actor.trim() != actor {
-        Some("starts or ends with whitespace".to_owned())
-    } else if actor.chars().any(char::is_control) {
-        Some("contains a control character".to_owned())
-    } else if actor.chars().count() > MAX {
-        Some(format!("is longer than {MAX} characters"))
-    } else {
-        None
-    };
-    match problem {
-        Some(problem) => Err(ApiError::invalid(format!(
+    aar_domain::text::reviewer_name(&actor).map_err(|problem| {
+        ApiError::invalid(format!(
             "the reviewer name `{}` {problem}; give a name with --as or AAR_REVIEW_USER",
             actor.escape_debug()
-        ))),
-        None => Ok(actor),
-    }
+        ))
+    })
 }
 
 /// Where a front end runs submitted methods: each in a worker process started from its own

@@ -418,7 +418,7 @@ fn main() -> ExitCode {
                 "{}error:{} {}",
                 render::ERROR.render(),
                 render::ERROR.render_reset(),
-                e.message
+                render::terminal_safe(&e.message)
             );
             ExitCode::from(match e.code {
                 ErrorCode::Storage | ErrorCode::Unavailable => 1,
@@ -487,7 +487,12 @@ async fn dispatch(api: &Api, command: Command) -> Result<(), ApiError> {
                 None => api.show(&id).await?.method_path,
             };
             let file = api.file(&id, &path).await?;
-            print!("{}", file.text);
+            // Exactly the stored bytes into a pipe; on a terminal, nothing in them acts on it.
+            if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                print!("{}", render::terminal_safe(&file.text));
+            } else {
+                print!("{}", file.text);
+            }
             Ok(())
         }
         Command::Diff { id, other, ignore_whitespace, json } => {
@@ -637,7 +642,9 @@ async fn dispatch(api: &Api, command: Command) -> Result<(), ApiError> {
             match out {
                 Some(path) => render::write_file(&path, &text, "the export"),
                 None => {
-                    print!("{text}");
+                    // CSV, Markdown and HTML come with hidden characters written out by the
+                    // renderer; in JSON they become JSON escapes here.
+                    print!("{}", render::json_safe(&text));
                     Ok(())
                 }
             }

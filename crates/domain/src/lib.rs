@@ -8,6 +8,7 @@ mod path;
 mod pgr;
 pub mod review;
 mod submission;
+pub mod text;
 mod timestamp;
 
 pub use digest::{Digest, IdPrefix, IdPrefixError};

@@ -205,6 +205,10 @@ const CSV_HEADER: [&str; 20] = [
 /// header. Numbers are plain decimals and an empty cell means "none", so a spreadsheet can sort
 /// and sum them; vote values use an ASCII minus there ("dan -1"), as a reader types it in a filter.
 pub fn csv(e: &ReviewExport) -> String {
+    crate::shown(csv_unescaped(e))
+}
+
+fn csv_unescaped(e: &ReviewExport) -> String {
     let mut writer = ::csv::Writer::from_writer(Vec::new());
     // Writing to memory cannot fail, and every row is an array of the header's length.
     writer.write_record(CSV_HEADER).expect("CSV into memory");
@@ -257,6 +261,10 @@ fn text(value: &str) -> String {
 /// The export as Markdown: a title line, counts per status, a summary table, then one section per
 /// submission with its claims, checks, votes (stale ones struck, with the reason) and sign-offs.
 pub fn markdown(e: &ReviewExport) -> String {
+    crate::shown(markdown_unescaped(e))
+}
+
+fn markdown_unescaped(e: &ReviewExport) -> String {
     use crate::markdown::cell;
     let mut out = String::new();
     let _ = writeln!(out, "# Review export, {}\n", cell(&e.exported_at));
@@ -384,6 +392,10 @@ tr.stale td, tr.stale .pos, tr.stale .neg { color: var(--muted); } tr.stale .vet
 /// status, the summary table with each status coloured, then a section per submission. Stale
 /// votes are struck and greyed with their reason; a −2 veto carries a red mark.
 pub fn html(e: &ReviewExport) -> String {
+    crate::shown(html_unescaped(e))
+}
+
+fn html_unescaped(e: &ReviewExport) -> String {
     use crate::html::escape;
     let mut out = String::new();
     let _ = write!(
@@ -725,6 +737,20 @@ mod tests {
         assert_eq!(field(fresh, "claimed_pgr"), "");
         assert_eq!(field(fresh, "suggestion"), "");
         assert_eq!(field(fresh, "stale_votes"), "0");
+    }
+
+    #[test]
+    fn terminal_and_direction_controls_reach_no_export_raw() {
+        let mut export = fixture();
+        export.submissions[1].title = "clear\u{1b}[2J bell\u{7} \u{202e}lmth.exe".into();
+        export.submissions[1].author = "agent\u{200b}".into();
+        for (format, text) in [("csv", csv(&export)), ("md", markdown(&export)), ("html", html(&export))] {
+            let hidden: Vec<char> = text.chars().filter(|c| aar_domain::text::is_hidden(*c)).collect();
+            assert!(hidden.is_empty(), "{format}: {hidden:?}");
+            for shown in ["\\u{1b}", "\\u{7}", "\\u{202e}", "\\u{200b}"] {
+                assert!(text.contains(shown), "{format} shows {shown}");
+            }
+        }
     }
 
     /// The column breaks of a Markdown table row: `|` not escaped with a backslash.

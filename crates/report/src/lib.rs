@@ -3,7 +3,10 @@
 //! the generalisation matrix. Markdown is for pasting into a discussion; HTML is one
 //! self-contained file (inline CSS and SVG, no script, nothing fetched).
 //!
-//! Both renderers only display: every status and sentence comes from `aar-checks`.
+//! Both renderers only display: every status and sentence comes from `aar-checks`. What they
+//! render passes through [`aar_domain::text::visible`] on the way out: a title, a post or a
+//! method's error message with terminal controls or direction-changing characters in it shows
+//! them written out, and acts on nobody who opens the file.
 //!
 //! [`export`] renders the review export (every submission with its claims, verification, votes
 //! and sign-offs) the same ways, and as CSV for a spreadsheet.
@@ -13,8 +16,23 @@ mod html;
 mod markdown;
 mod plot;
 
-pub use html::html;
-pub use markdown::markdown;
+/// The report as one self-contained HTML page.
+pub fn html(r: &aar_review_schemas::verification::VerificationReport) -> String {
+    shown(html::html(r))
+}
+
+/// The report as Markdown.
+pub fn markdown(r: &aar_review_schemas::verification::VerificationReport) -> String {
+    shown(markdown::markdown(r))
+}
+
+/// `text` with every hidden character written out ([`aar_domain::text::visible`]).
+pub(crate) fn shown(text: String) -> String {
+    match aar_domain::text::visible(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(escaped) => escaped,
+    }
+}
 
 use aar_review_schemas::verification::{CheckResult, CheckStatus, Figure, SuggestedVote, Unit};
 
@@ -135,6 +153,18 @@ pub(crate) mod fixtures {
             started_at: "2026-12-01T10:00:00Z".into(),
             finished_at: "2026-12-01T10:05:00Z".into(),
             total_seconds: 300.0,
+        }
+    }
+
+    #[test]
+    fn a_report_shows_hidden_characters_written_out() {
+        let mut r = report();
+        r.title = "title\u{1b}]0;owned\u{7} \u{202e}desrever".into();
+        for (format, text) in [("md", crate::markdown(&r)), ("html", crate::html(&r))] {
+            assert!(!text.chars().any(aar_domain::text::is_hidden), "{format}");
+            for shown in ["title\\u{1b}", "owned\\u{7} \\u{202e}desrever"] {
+                assert!(text.contains(shown), "{format} shows {shown}");
+            }
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Human-readable output. `--json` output is the transport types serialised as they are.
 
+use std::borrow::Cow;
+
 use aar_api::ApiError;
 use anstyle::{AnsiColor, Color, Effects, Style};
 use comfy_table::{Table, presets};
@@ -35,7 +37,8 @@ const HUNK: Style = Style::new().fg_color(Some(Color::Ansi(AnsiColor::Cyan)));
 const MOVED: Style = Style::new().fg_color(Some(Color::Ansi(AnsiColor::Blue)));
 const MOVED_NOTE: Style = MOVED.effects(Effects::DIMMED);
 
-/// Prints `value` as pretty JSON, or through `human`.
+/// Prints `value` as pretty JSON, or through `human`; either way nothing in it acts on the
+/// terminal ([`json_safe`], [`terminal_safe`]).
 pub fn emit<T: serde::Serialize>(
     json: bool,
     value: &T,
@@ -43,11 +46,87 @@ pub fn emit<T: serde::Serialize>(
 ) -> Result<(), ApiError> {
     if json {
         let text = serde_json::to_string_pretty(value).expect("transport types always serialise");
-        println!("{text}");
+        println!("{}", json_safe(&text));
     } else {
-        anstream::print!("{}", human(value));
+        anstream::print!("{}", terminal_safe(&human(value)));
     }
     Ok(())
+}
+
+/// Every style this CLI sets, as the escape sequences it writes: the only control sequences
+/// [`terminal_safe`] lets through.
+fn own_sequences() -> &'static [String] {
+    static SEQUENCES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    SEQUENCES.get_or_init(|| {
+        let styles = [
+            ERROR,
+            WARNING,
+            DIM,
+            BOLD,
+            WARN,
+            ADDED,
+            REMOVED,
+            ADDED_WORD,
+            REMOVED_WORD,
+            HUNK,
+            MOVED,
+            MOVED_NOTE,
+        ];
+        let mut sequences: Vec<String> = styles
+            .iter()
+            .flat_map(|s| [s.render().to_string(), s.render_reset().to_string()])
+            .filter(|s| !s.is_empty())
+            .collect();
+        // Longest first, so that a combined style is not taken for its first part.
+        sequences.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        sequences.dedup();
+        sequences
+    })
+}
+
+/// Human output with every hidden character ([`aar_api::text::is_hidden`]: terminal controls,
+/// invisible and direction-changing characters) written out as `\u{…}`, except the style
+/// sequences this CLI writes itself. A title that carries `ESC [2J` or an OSC sequence clears or
+/// retitles nobody's terminal; at worst one that copies one of our own colours is coloured.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(aar_api::text::is_hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\u{1b}'
+            && let Some(own) = own_sequences().iter().find(|s| rest.starts_with(s.as_str()))
+        {
+            out.push_str(own);
+            rest = &rest[own.len()..];
+            continue;
+        }
+        out.push_str(&aar_api::text::visible(&rest[..c.len_utf8()]));
+        rest = &rest[c.len_utf8()..];
+    }
+    Cow::Owned(out)
+}
+
+/// JSON with every hidden character inside its strings written as a JSON `\uXXXX` escape, so
+/// `--json` on a terminal acts on nothing and still parses to the same value. (serde_json
+/// escapes C0 controls itself, but not DEL, C1 controls or direction-changing characters.)
+pub fn json_safe(json: &str) -> Cow<'_, str> {
+    if !json.chars().any(aar_api::text::is_hidden) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if aar_api::text::is_hidden(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Writes `text` to `path` whole or not at all ([`aar_api::files::write_atomically`]).

@@ -11,9 +11,9 @@ pub fn warn_task_problems(problems: &[TaskProblem]) {
             "{}warning:{} task pack `{}` ({}) is not usable: {}",
             WARNING.render(),
             WARNING.render_reset(),
-            p.pack,
-            p.origin,
-            p.problem
+            terminal_safe(&p.pack),
+            terminal_safe(&p.origin),
+            terminal_safe(&p.problem)
         );
     }
 }

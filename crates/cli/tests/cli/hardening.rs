@@ -311,11 +311,53 @@ fn an_empty_reviewer_name_is_refused() {
     let ws = Workspace::with_demo();
     let before = ws.observable_state();
     let bundle = valid_bundle(&ws, "b");
-    for name in ["", "  ", "line\nbreak"] {
+    for name in ["", "  ", "line\nbreak", "tester\u{200b}", "\u{202e}retset", "tes\u{1b}ter"] {
         let err = ws.fails(&["--as", name, "import", bundle.to_str().unwrap()], 3);
         assert!(err.contains("reviewer name"), "{err}");
+        assert!(!err.chars().any(acts_on_a_terminal), "the refusal itself shows the name escaped: {err:?}");
     }
     assert_eq!(ws.observable_state(), before);
+    // A full-width name is the name it looks like (the audit log says who, as the rules compare).
+    ws.ok(&["--as", "ｔｅｓｔｅｒ", "import", bundle.to_str().unwrap()]);
+    let audit = ws.json(&["audit", "--json", "--limit", "1"]);
+    assert_eq!(audit[0]["actor"], "tester", "{audit}");
+}
+
+/// What a terminal would act on instead of showing: controls other than newline and tab, and
+/// the invisible and direction-changing characters these tests plant.
+fn acts_on_a_terminal(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{200b}' | '\u{202e}')
+}
+
+#[test]
+fn text_that_would_act_on_a_terminal_or_a_reader_is_shown_written_out() {
+    let ws = Workspace::new();
+    let dir = ws.path("hostile");
+    super::write_bundle(&dir, "fn targets(ctx) { ctx.teacher }\n", None, None);
+    let manifest_path = dir.join("submission.json");
+    let mut manifest: Value = serde_json::from_slice(&fs::read(&manifest_path).unwrap()).unwrap();
+    manifest["title"] = "clear\u{1b}[2J\u{7} \u{1b}]0;owned\u{7} \u{202e}txt.exe".into();
+    manifest["author"] = "agent\u{200b}".into();
+    fs::write(&manifest_path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    ws.ok(&["import", dir.to_str().unwrap()]);
+    let id = super::ids(&ws.json(&["list", "--json"])).remove(0);
+    let views: [&[&str]; 8] = [
+        &["list"],
+        &["list", "--json"],
+        &["show", &id],
+        &["show", &id, "--json"],
+        &["export", "--format", "csv"],
+        &["export", "--format", "md"],
+        &["export", "--format", "html"],
+        &["export", "--format", "json"],
+    ];
+    for args in views {
+        let out = ws.ok(args);
+        assert!(!out.chars().any(acts_on_a_terminal), "{args:?}: {out:?}");
+        assert!(out.contains("\\u{1b}") || out.contains("\\u001b"), "{args:?} shows the escape: {out}");
+    }
+    // JSON still carries the text itself, escaped the JSON way.
+    assert_eq!(ws.json(&["show", &id, "--json"])["summary"]["title"], manifest["title"]);
 }
 
 #[test]
