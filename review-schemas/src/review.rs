@@ -394,9 +394,14 @@ pub struct ExportedSubmission {
     pub claims: Vec<crate::bundle::Claim>,
     /// The newest verification, in brief.
     pub verification: Option<ExportedVerification>,
-    /// Every vote ever cast, stale ones marked.
+    /// Every vote ever cast, stale ones marked; only the exporter's own while
+    /// [`votes_withheld`](Self::votes_withheld).
     pub votes: Vec<Vote>,
     pub sign_offs: Vec<SignOff>,
+    /// Others' votes are left out, and the status shows no more than "in review": a lead asked
+    /// for a blind review and the exporter has not voted since.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub votes_withheld: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

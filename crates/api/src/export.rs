@@ -10,9 +10,11 @@ use crate::dto::{ExportFormat, ExportSaved};
 use crate::{Api, ApiResult};
 
 impl Api {
-    /// The whole store's review state, as a lead attaches it to a decision. Votes are shown in
-    /// full (an export is for after the review, not during a blind one).
+    /// The whole store's review state, as a lead attaches it to a decision. During a blind
+    /// review the exporter sees what the queue shows them: their own votes only, and no status
+    /// beyond "in review" (the export says so), until they have voted.
     pub async fn export(&self) -> ApiResult<ReviewExport> {
+        let reviews = self.reviews().await?;
         let mut submissions = Vec::new();
         for row in self.store.list(&ListFilter::default()).await? {
             let id = &row.id;
@@ -35,18 +37,22 @@ impl Api {
                     finished_at: v.finished_at,
                 }
             });
-            // The real status, even for an exporter who is blinded in the queue.
-            let status = aar_domain::review::status(&self.store.review_tally(id).await?);
+            let review = reviews.of(id.as_str());
+            let mut votes = self.store.votes_of(id).await?;
+            if review.blind {
+                votes.retain(|v| v.author == self.actor);
+            }
             submissions.push(ExportedSubmission {
                 id: id.to_string(),
                 title: row.title.clone(),
                 author: row.author.clone(),
                 imported_by: row.imported_by.clone(),
-                status,
+                status: review.status,
                 claims: manifest.claims,
                 verification,
-                votes: self.store.votes_of(id).await?,
+                votes,
                 sign_offs: self.store.sign_offs_of(id).await?,
+                votes_withheld: review.blind,
             });
         }
         Ok(ReviewExport {

@@ -130,6 +130,9 @@ fn validate_actor(actor: String) -> ApiResult<String> {
     })
 }
 
+/// The detail an audit entry shows a reviewer who is blinded on its submission.
+const WITHHELD_DETAIL: &str = r#"{"withheld":"blind review: shown once you have voted"}"#;
+
 /// Where a front end runs submitted methods: each in a worker process started from its own
 /// executable, whose `main` calls [`serve_if_worker`] before anything else.
 pub fn worker_isolation() -> ApiResult<Isolation> {
@@ -481,17 +484,26 @@ impl Api {
     }
 
     /// The newest `limit` audit entries, newest first.
+    ///
+    /// During a blind review the log shows a blinded reviewer what the queue does: the entries
+    /// stay (the chain is whole), but the detail of others' votes on that submission, and of its
+    /// status changes, is withheld until they have voted.
     pub async fn audit(&self, limit: u32) -> ApiResult<Vec<AuditEntryView>> {
         let entries = self.store.audit(limit).await?;
+        let reviews = self.reviews().await?;
+        let withheld = |e: &aar_store::AuditEntry| {
+            let reveals = (e.action == "vote" && e.actor != self.actor) || e.action == "status";
+            reveals && reviews.of(&e.subject).blind
+        };
         Ok(entries
             .into_iter()
             .map(|e| AuditEntryView {
+                detail: if withheld(&e) { WITHHELD_DETAIL.to_owned() } else { e.detail },
                 seq: e.seq as u32,
                 at: e.at,
                 actor: e.actor,
                 action: e.action,
                 subject: e.subject,
-                detail: e.detail,
             })
             .collect())
     }

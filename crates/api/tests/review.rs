@@ -42,11 +42,34 @@ async fn a_blind_second_reviewer_sees_no_votes_until_they_vote() {
     let queued = find(&dan, "Prior elicitation").await.review;
     assert!(queued.blind, "the queue masks it too: {queued:?}");
     assert_eq!(carol.review(&id).await.unwrap().votes.len(), 1, "the lead who asked sees everything");
+    // Nor from the export or the audit log, which once showed every vote to everyone.
+    let exported = |export: aar_review_schemas::review::ReviewExport| {
+        export.submissions.into_iter().find(|s| s.id == id).unwrap()
+    };
+    let dans = exported(dan.export().await.unwrap());
+    assert!(dans.votes_withheld && dans.votes.is_empty(), "{dans:?}");
+    assert_eq!(dans.status, ReviewStatus::InReview);
+    assert!(!dan.export_as(ExportFormat::Csv).await.unwrap().contains("bob +2"));
+    let details = |entries: Vec<aar_api::dto::AuditEntryView>| -> Vec<String> {
+        entries
+            .into_iter()
+            .filter(|e| e.subject == id && (e.action == "vote" || e.action == "status"))
+            .map(|e| e.detail)
+            .collect()
+    };
+    let dans_log = details(dan.audit(1000).await.unwrap());
+    assert!(!dans_log.is_empty() && dans_log.iter().all(|d| d.contains("withheld")), "{dans_log:?}");
+    let carols_log = details(carol.audit(1000).await.unwrap());
+    assert!(carols_log.iter().all(|d| !d.contains("withheld")), "{carols_log:?}");
+    assert_eq!(dan.verify_audit().await.unwrap().broken, None, "the chain stays whole for dan");
 
     let after = dan.vote(&id, vote(-1, "the hardening threshold looks tuned")).await.unwrap();
     assert!(!after.summary.blind);
     assert_eq!((after.votes.len(), after.hidden_votes), (2, 0));
     assert_eq!(after.summary.status, ReviewStatus::Approved);
+    let dans = exported(dan.export().await.unwrap());
+    assert!(!dans.votes_withheld && dans.votes.len() == 2);
+    assert!(details(dan.audit(1000).await.unwrap()).iter().all(|d| !d.contains("withheld")));
 }
 
 #[tokio::test]

@@ -54,6 +54,18 @@ fn live_votes(s: &ExportedSubmission, label: Label, minus: char) -> String {
         .join("; ")
 }
 
+/// What a blinded exporter reads where others' votes would be.
+const WITHHELD: &str = "others' votes withheld: blind review, not voted since it was asked for";
+
+/// `votes`, with a note when others' votes were withheld from the exporter.
+fn withheld_note(s: &ExportedSubmission, votes: String) -> String {
+    match (s.votes_withheld, votes.is_empty()) {
+        (false, _) => votes,
+        (true, true) => format!("({WITHHELD})"),
+        (true, false) => format!("{votes} ({WITHHELD})"),
+    }
+}
+
 /// The live votes of every label that has one: "Review: bob +2; dan +1 · Verified: erin +1", or "—".
 fn live_votes_by_label(s: &ExportedSubmission) -> String {
     let labels = Label::ALL.into_iter().filter_map(|label| {
@@ -243,8 +255,8 @@ fn csv_row(s: &ExportedSubmission) -> [String; 20] {
         v.map_or("", |v| vote_text(v.suggestion)).replace(MINUS, "-"),
         checks_with(v, CheckStatus::Fail),
         checks_with(v, CheckStatus::Warn),
-        text(&live_votes(s, Label::Review, '-')),
-        text(&live_votes(s, Label::Verified, '-')),
+        text(&withheld_note(s, live_votes(s, Label::Review, '-'))),
+        text(&withheld_note(s, live_votes(s, Label::Verified, '-'))),
         text(sign_off.map_or("", |o| o.lead.as_str())),
         text(sign_off.map_or("", |o| o.signed_at.as_str())),
         stale_votes(s).to_string(),
@@ -340,6 +352,9 @@ fn markdown_submission(out: &mut String, s: &ExportedSubmission) {
         }
     }
     out.push_str("\n### Votes\n\n");
+    if s.votes_withheld {
+        let _ = writeln!(out, "_{}{}._\n", WITHHELD[..1].to_uppercase(), &WITHHELD[1..]);
+    }
     if s.votes.is_empty() {
         out.push_str("No votes.\n");
     }
@@ -508,6 +523,9 @@ fn html_submission(out: &mut String, s: &ExportedSubmission) {
         }
     }
     out.push_str("<h3>Votes</h3>");
+    if s.votes_withheld {
+        let _ = write!(out, "<p class=\"muted\">{}{}.</p>", WITHHELD[..1].to_uppercase(), &WITHHELD[1..]);
+    }
     if s.votes.is_empty() {
         out.push_str("<p class=\"muted\">No votes.</p>");
     } else {
@@ -649,6 +667,7 @@ mod tests {
                 verification_id: Some("v1".into()),
                 stale: None,
             }],
+            votes_withheld: false,
         };
         let hostile = ExportedSubmission {
             id: "ef".repeat(32),
@@ -673,6 +692,7 @@ mod tests {
             }),
             votes: vec![vote(6, Label::Review, -2, "dan", None, "No.\n| a | b |\n<script>x</script>")],
             sign_offs: vec![],
+            votes_withheld: false,
         };
         let fresh = ExportedSubmission {
             id: "99".repeat(32),
@@ -684,6 +704,7 @@ mod tests {
             verification: None,
             votes: vec![],
             sign_offs: vec![],
+            votes_withheld: false,
         };
         ReviewExport {
             schema_version: REVIEW_EXPORT_SCHEMA_VERSION,
@@ -737,6 +758,19 @@ mod tests {
         assert_eq!(field(fresh, "claimed_pgr"), "");
         assert_eq!(field(fresh, "suggestion"), "");
         assert_eq!(field(fresh, "stale_votes"), "0");
+    }
+
+    #[test]
+    fn withheld_votes_are_said_in_every_format() {
+        let mut export = fixture();
+        export.submissions[2].votes_withheld = true;
+        let rows: Vec<::csv::StringRecord> =
+            ::csv::Reader::from_reader(csv(&export).as_bytes()).records().map(Result::unwrap).collect();
+        assert!(field(&rows[2], "review_votes").contains("withheld: blind review"));
+        assert!(field(&rows[0], "review_votes").starts_with("bob +2"), "only where withheld");
+        for text in [markdown(&export), html(&export)] {
+            assert_eq!(text.matches("Others' votes withheld: blind review").count(), 1, "{text}");
+        }
     }
 
     #[test]

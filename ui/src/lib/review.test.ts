@@ -247,5 +247,8 @@ describe("flags and the audit trail", () => {
     expect(describeAudit({ action: "vote", detail: JSON.stringify({ label: "review", value: 2, rationale: "ok" }) })).toBe("vote: Review +2 — ok");
     expect(describeAudit({ action: "status", detail: JSON.stringify({ from: "approved", to: "signed_off" }) })).toBe("status: approved → signed off");
     expect(describeAudit({ action: "import", detail: "not json" })).toBe("import");
+    expect(describeAudit({ action: "vote", detail: JSON.stringify({ withheld: "blind review: shown once you have voted" }) })).toBe(
+      "vote: blind review: shown once you have voted",
+    );
   });
 });

@@ -386,6 +386,8 @@ export function describeAudit(e: Pick<AuditEntryView, "action" | "detail">): str
     return e.action;
   }
   const text = (k: string) => (typeof d[k] === "string" ? (d[k] as string) : "");
+  // A blind review withholds others' votes; the API says why in the detail's place.
+  if (typeof d.withheld === "string") return `${e.action}: ${d.withheld}`;
   switch (e.action) {
     case "vote": {
       const label = d.label === "verified" ? "verified" : "review";
