@@ -218,10 +218,18 @@ pub enum ReviewRule {
     /// A reply names a thread of another submission, or a comment names a file, line or check
     /// that is not there.
     BadAnchor,
+    /// In team mode only a verifier login (no person's) stores verifications and works on the
+    /// verification queue; a reviewer requests one.
+    NotVerifier,
+    /// A team login's run or verification cannot have finished after the server's clock.
+    BadTime,
+    /// A verification request starts queued, keeps what was asked, and is done only with a
+    /// verification of its submission.
+    BadRequest,
 }
 
 impl ReviewRule {
-    pub const ALL: [ReviewRule; 13] = [
+    pub const ALL: [ReviewRule; 16] = [
         ReviewRule::SelfApproval,
         ReviewRule::LoneSignOff,
         ReviewRule::NotLead,
@@ -235,6 +243,9 @@ impl ReviewRule {
         ReviewRule::Identity,
         ReviewRule::AppendOnly,
         ReviewRule::BadAnchor,
+        ReviewRule::NotVerifier,
+        ReviewRule::BadTime,
+        ReviewRule::BadRequest,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -252,6 +263,9 @@ impl ReviewRule {
             ReviewRule::Identity => "identity",
             ReviewRule::AppendOnly => "append_only",
             ReviewRule::BadAnchor => "bad_anchor",
+            ReviewRule::NotVerifier => "not_verifier",
+            ReviewRule::BadTime => "bad_time",
+            ReviewRule::BadRequest => "bad_request",
         }
     }
 
@@ -284,6 +298,13 @@ impl ReviewRule {
             ReviewRule::AppendOnly => "review records are never edited or deleted, only superseded",
             ReviewRule::BadAnchor => {
                 "a comment must point at a file line, check or thread of the same submission"
+            }
+            ReviewRule::NotVerifier => {
+                "in team mode a verifier login stores verifications; a reviewer requests one"
+            }
+            ReviewRule::BadTime => "a run or verification cannot finish after the server's clock",
+            ReviewRule::BadRequest => {
+                "a verification request starts queued and is done only with a verification of its submission"
             }
         }
     }

@@ -80,7 +80,9 @@ impl From<aar_store::StoreError> for ApiError {
             E::NotFound { .. } => ErrorCode::NotFound,
             E::Ambiguous { .. } => ErrorCode::Ambiguous,
             E::UnsupportedUrl(_) | E::BadLocation(_) => ErrorCode::InvalidInput,
-            E::Database(_) | E::Migrate(_) | E::Io { .. } | E::Corrupt(_) => ErrorCode::Storage,
+            E::Database(_) | E::Migrate(_) | E::Io { .. } | E::Corrupt(_) | E::LeaseLost { .. } => {
+                ErrorCode::Storage
+            }
             E::Refused { .. } => ErrorCode::Refused,
         };
         ApiError { rule, ..ApiError::new(code, e.to_string()) }

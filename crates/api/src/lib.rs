@@ -14,6 +14,7 @@ pub mod files;
 mod import;
 mod methods;
 pub mod progress;
+mod queue;
 mod review;
 mod runs;
 mod verify;
@@ -37,6 +38,7 @@ pub use aar_sandbox::{Isolation, ProcessLimits, WORKER_ARG, WorkerCommand, serve
 pub use aar_store::{AuditVerification, BrokenLink};
 pub use batch::BatchSinks;
 pub use error::{ApiError, ApiResult, ErrorCode, SourceLocation};
+pub use queue::{MAX_ATTEMPTS, WorkOptions, WorkSinks};
 pub use runs::{FIRST_SEED, REFERENCES_ENV, TASKS_ENV};
 pub use verify::StepSinks;
 
@@ -383,10 +385,12 @@ impl Api {
         cancel: CancelToken,
     ) -> ApiResult<VerificationDetail> {
         let id = self.resolve(id).await?;
+        self.check_may_verify().await?;
         let context = verify::Context {
             clock: self.clock.clone(),
             secrets: self.secrets.clone(),
             isolation: self.isolation.clone(),
+            lease: None,
         };
         verify::verify(&self.store, self.write_context(), context, &id, request, sinks, cancel).await
     }
@@ -586,6 +590,8 @@ pub fn typescript_bindings() -> String {
     collect.visit::<VerifyProgress>();
     collect.visit::<BatchVerification>();
     collect.visit::<BatchProgress>();
+    collect.visit::<QueuedVerification>();
+    collect.visit::<WorkSummary>();
     collect.visit::<Reviewer>();
     collect.visit::<ReviewView>();
     collect.visit::<VoteRequest>();

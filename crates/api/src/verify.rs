@@ -17,7 +17,7 @@ use aar_review_schemas::verification::{
 };
 use aar_review_schemas::vocab::{Backend, DeviceChoice, EvalSplit, Split};
 use aar_sandbox::Isolation;
-use aar_store::{Store, VerificationRow, WriteContext};
+use aar_store::{Lease, Store, VerificationRow, WriteContext};
 
 use crate::dto::{VerificationDetail, VerifyRequest, VerifyStep};
 use crate::methods::{self, MethodCode, ResolvedMethod};
@@ -55,12 +55,25 @@ pub(crate) struct Context {
     pub clock: Clock,
     pub secrets: Secrets,
     pub isolation: Isolation,
+    /// The queue request this verification makes, held by this worker: finished with it.
+    pub lease: Option<Lease>,
+}
+
+/// A verification's number of seeds: the pre-registered five at least.
+pub(crate) fn check_seeds(seeds: Option<u32>) -> ApiResult<u32> {
+    let n = seeds.unwrap_or(MIN_SEEDS);
+    if !(MIN_SEEDS..=MAX_SEEDS).contains(&n) {
+        return Err(ApiError::invalid(format!(
+            "a verification needs {MIN_SEEDS} to {MAX_SEEDS} seeds (the pre-registered 42–46 at least)"
+        )));
+    }
+    Ok(n)
 }
 
 pub(crate) async fn verify(
     store: &Store,
     ctx: WriteContext,
-    Context { clock, secrets, isolation }: Context,
+    Context { clock, secrets, isolation, lease }: Context,
     id: &SubmissionId,
     request: VerifyRequest,
     sinks: &mut StepSinks<'_>,
@@ -71,12 +84,7 @@ pub(crate) async fn verify(
     let row = store.submission(id).await?;
     let manifest = views::manifest(store, id).await?;
     let code = methods::submission_code(store, id).await?;
-    let n = request.seeds.unwrap_or(MIN_SEEDS);
-    if !(MIN_SEEDS..=MAX_SEEDS).contains(&n) {
-        return Err(ApiError::invalid(format!(
-            "a verification needs {MIN_SEEDS} to {MAX_SEEDS} seeds (the pre-registered 42–46 at least)"
-        )));
-    }
+    let n = check_seeds(request.seeds)?;
     // Fresh seeds for every run the verification makes on the private split: the teachers the
     // method sees there are ones no author has seen. (The replays use the claims' own seeds.)
     let seeds: Vec<u64> = (0..n).map(|_| u64::from(secrets() as u32)).collect();
@@ -327,7 +335,7 @@ pub(crate) async fn verify(
         finished_at: clock().to_string(),
         total_seconds: began.elapsed().as_secs_f64(),
     };
-    let (stored, _runs) = store.insert_verification(report, &made, &ctx).await?;
+    let (stored, _runs) = store.insert_verification(report, &made, lease.as_ref(), &ctx).await?;
     Ok(detail(stored))
 }
 

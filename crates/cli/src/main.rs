@@ -162,6 +162,37 @@ enum Command {
         /// Also write the report to FILE: `.html` (self-contained) or `.md` (repeatable)
         #[arg(long, value_name = "FILE")]
         report: Vec<PathBuf>,
+        /// Queue the verification for a worker (`aar-review worker`) instead of making it here:
+        /// what a reviewer does in team mode, where only a verifier login stores verifications
+        #[arg(long, conflicts_with_all = ["all", "report"])]
+        request: bool,
+    },
+    /// Work the verification queue: take the oldest request no worker holds, make and store its
+    /// verification, then the next. Run it as the verifier login in team mode, on any machine
+    /// that reaches the database; a killed worker's request is taken again once its lease lapses
+    Worker {
+        /// Stop after one request (or at once when the queue is empty)
+        #[arg(long)]
+        once: bool,
+        /// Seconds a lease lasts without renewal: how long a killed worker's request waits
+        #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+        lease: u64,
+        /// Seconds between looks at an empty queue
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=3_600))]
+        poll: u64,
+        /// Where to train (see `run --help`)
+        #[arg(long, value_enum, default_value_t = Device::Auto)]
+        device: Device,
+        /// Print what it did as JSON when it stops
+        #[arg(long)]
+        json: bool,
+    },
+    /// The verification queue: what is waiting and running (and with --all, what finished)
+    Queue {
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
     },
     /// Show a submission's review: status, whose turn it is, votes (stale ones marked),
     /// sign-offs, comment threads and flag judgements
@@ -521,7 +552,7 @@ async fn dispatch(api: &Api, command: Command) -> Result<(), ApiError> {
             let (summary, report) = result?;
             render::emit(json, &report, |r| render::run_report(&summary, r))
         }
-        Command::Verify { id, all, task, seeds, device, quick, json, report } => {
+        Command::Verify { id, all, task, seeds, device, quick, json, report, request: queue_it } => {
             let formats =
                 report.iter().map(|path| render::ReportFormat::of(path)).collect::<Result<Vec<_>, _>>()?;
             let request = aar_api::dto::VerifyRequest {
@@ -530,6 +561,11 @@ async fn dispatch(api: &Api, command: Command) -> Result<(), ApiError> {
                 device: device.into(),
                 quick: Some(quick),
             };
+            if queue_it {
+                let id = id.expect("clap requires an id without --all");
+                let queued = api.request_verification(&id, request).await?;
+                return render::emit(json, &queued, render::requested);
+            }
             let (cancel, interrupt) = cancel_on_ctrl_c();
             let bar = progress::Bar::new(!json);
             let step_bar = bar.clone();
@@ -553,6 +589,25 @@ async fn dispatch(api: &Api, command: Command) -> Result<(), ApiError> {
                 render::write_report(path, format, &detail.report)?;
             }
             render::emit(json, &detail.report, |_| render::verification(&detail))
+        }
+        Command::Worker { once, lease, poll, device, json } => {
+            let options = aar_api::WorkOptions {
+                worker: worker_name(api.actor()),
+                lease: std::time::Duration::from_secs(lease),
+                poll: std::time::Duration::from_secs(poll),
+                once,
+                device: device.into(),
+            };
+            let (cancel, interrupt) = cancel_on_ctrl_c();
+            let mut sinks = progress::WorkerOutput::new(!json);
+            let result = api.work(&options, &mut sinks, cancel).await;
+            interrupt.abort();
+            sinks.finish();
+            render::emit(json, &result?, render::work_summary)
+        }
+        Command::Queue { all, json } => {
+            let queue = api.verification_queue(all).await?;
+            render::emit(json, &queue, |q| render::queue(q))
         }
         Command::CheckMethod { file, json } => {
             let check = api.check_method(&file)?;
@@ -691,6 +746,17 @@ fn method_source(argument: Option<String>) -> MethodSource {
 
 /// A cancel token that Ctrl-C trips, and the task that listens for it (abort it when the work
 /// ends). A cancelled run or verification stores nothing but its audit entry.
+/// A worker's name in the queue, unique per process: `login@host:pid`.
+fn worker_name(login: &str) -> String {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "localhost".to_owned());
+    format!("{login}@{host}:{}", std::process::id())
+}
+
 fn cancel_on_ctrl_c() -> (aar_api::CancelToken, tokio::task::JoinHandle<()>) {
     let cancel = aar_api::CancelToken::new();
     let on_interrupt = cancel.clone();

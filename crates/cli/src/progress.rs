@@ -70,3 +70,67 @@ impl ProgressSink for Bar {
         }
     }
 }
+
+/// What `aar-review worker` shows on stderr: each request as it is taken and as it ends, and the
+/// bar over its runs.
+pub struct WorkerOutput {
+    bar: Bar,
+    steps: Box<aar_api::StepSinks<'static>>,
+}
+
+impl WorkerOutput {
+    pub fn new(visible: bool) -> WorkerOutput {
+        let bar = Bar::new(visible);
+        let step_bar = bar.clone();
+        let steps = Box::new(move |step: &aar_api::dto::VerifyStep| -> Box<dyn ProgressSink + Send> {
+            step_bar.start_step(step);
+            Box::new(step_bar.clone())
+        });
+        WorkerOutput { bar, steps }
+    }
+
+    pub fn finish(&self) {
+        self.bar.finish();
+    }
+}
+
+impl std::fmt::Debug for WorkerOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkerOutput").finish_non_exhaustive()
+    }
+}
+
+impl aar_api::WorkSinks for WorkerOutput {
+    fn taken(&mut self, request: &aar_api::dto::QueuedVerification) {
+        self.bar.0.println(format!(
+            "request #{}: verifying {} for {} (attempt {})",
+            request.id,
+            request.short_id,
+            crate::render::terminal_safe(&request.requested_by),
+            request.attempts
+        ));
+        self.bar.0.reset();
+    }
+
+    fn steps(&mut self) -> &mut aar_api::StepSinks<'static> {
+        &mut *self.steps
+    }
+
+    fn ended(
+        &mut self,
+        request: &aar_api::dto::QueuedVerification,
+        outcome: &Result<aar_api::dto::VerificationDetail, aar_api::ApiError>,
+    ) {
+        let line = match outcome {
+            Ok(detail) => format!(
+                "request #{}: stored verification {}",
+                request.id,
+                &detail.id[..12.min(detail.id.len())]
+            ),
+            Err(e) => {
+                format!("request #{}: not done: {}", request.id, crate::render::terminal_safe(&e.message))
+            }
+        };
+        self.bar.0.println(line);
+    }
+}

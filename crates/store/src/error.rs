@@ -25,6 +25,12 @@ pub enum StoreError {
     Ambiguous { prefix: String, candidates: Vec<String> },
     #[error("the database is damaged: {0}")]
     Corrupt(String),
+    /// A worker tried to finish a verification request it no longer holds (its lease lapsed and
+    /// another worker took the request); nothing was stored.
+    #[error(
+        "verification request {request} is no longer held by `{worker}`: its lease lapsed and another worker took it"
+    )]
+    LeaseLost { request: i64, worker: String },
 }
 
 /// The prefix of a review rule's refusal raised by a trigger: `aar:<rule>: <sentence>`.

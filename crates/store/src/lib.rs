@@ -13,6 +13,7 @@
 mod audit;
 mod error;
 mod location;
+mod queue;
 mod review;
 mod rows;
 mod runs;
@@ -28,6 +29,7 @@ use sqlx::{Any, AnyPool, AssertSqlSafe, Executor, Row, Transaction};
 pub use audit::{AuditVerification, BrokenLink, GENESIS};
 pub use error::StoreError;
 pub use location::Location;
+pub use queue::{Lease, NewRequest, RequestRow, RequestState};
 pub use review::{FlagTally, NewComment, NewVote, Resolution, VoteBrief};
 pub use rows::{AuditEntry, ClaimRow, StoredFile, SubmissionRow};
 pub use runs::RunRow;

@@ -6,6 +6,7 @@ use aar_review_schemas::verification::{CheckId, CheckStatus, RunRole, SuggestedV
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::queue::{self, Lease};
 use crate::runs::{RunRow, insert_run};
 use crate::{Store, StoreError, WriteContext, audit};
 
@@ -83,12 +84,15 @@ fn ids_with(report: &VerificationReport, status: CheckStatus) -> String {
 
 impl Store {
     /// Stores a finished verification in one transaction: each of its runs (with their audit
-    /// entries), the report with the run ids filled in, and a `verify` audit entry. A
-    /// verification that was cancelled or failed never gets here, so it leaves no runs behind.
+    /// entries), the report with the run ids filled in, a `verify` audit entry, and, for a
+    /// requested verification, its request marked done (refused, with nothing stored, when the
+    /// worker no longer holds the `lease`). A verification that was cancelled or failed never
+    /// gets here, so it leaves no runs behind.
     pub async fn insert_verification(
         &self,
         mut report: VerificationReport,
         runs: &[(RunRole, RunReport)],
+        lease: Option<&Lease>,
         ctx: &WriteContext,
     ) -> Result<(VerificationRow, Vec<RunRow>), StoreError> {
         let mut tx = self.write_tx().await?;
@@ -130,13 +134,19 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let detail = serde_json::json!({
+        let mut detail = serde_json::json!({
             "task": report.task,
             "suggestion": report.suggestion,
             "failed": report.checks.iter().filter(|c| c.status == CheckStatus::Fail).map(|c| c.id).collect::<Vec<_>>(),
             "runs": rows.len(),
         });
+        if let Some(lease) = lease {
+            detail["request"] = lease.request.into();
+        }
         audit::append(&mut tx, ctx, "verify", &report.submission_id, &detail).await?;
+        if let Some(lease) = lease {
+            queue::finish(&mut tx, lease, &id).await?;
+        }
         tx.commit().await?;
         let row = VerificationRow {
             id,

@@ -53,7 +53,7 @@ async fn verify(store: &Store, id: &SubmissionId, vote: SuggestedVote, minute: u
     let mut report = sample_verification(id.as_str(), &run);
     report.suggestion.vote = vote;
     report.finished_at = format!("2026-11-22T12:{minute:02}:00Z");
-    store.insert_verification(report, &[(RunRole::Method, run)], &ctx()).await.unwrap().0.id
+    store.insert_verification(report, &[(RunRole::Method, run)], None, &ctx()).await.unwrap().0.id
 }
 
 #[tokio::test]

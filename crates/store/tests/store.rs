@@ -481,7 +481,7 @@ async fn a_verification_is_stored_with_its_runs_in_one_transaction_and_never_cha
         let run = sample_report();
         let report = sample_verification(content.id.as_str(), &run);
         let (stored, runs) = store
-            .insert_verification(report.clone(), &[(RunRole::Method, run.clone())], &ctx())
+            .insert_verification(report.clone(), &[(RunRole::Method, run.clone())], None, &ctx())
             .await
             .unwrap();
         assert_eq!(runs.len(), 1);
@@ -535,3 +535,7 @@ async fn a_verification_is_stored_with_its_runs_in_one_transaction_and_never_cha
         store.close().await;
     }
 }
+
+/// The verification queue: requests, leases, workers.
+#[path = "store/queue.rs"]
+mod queue;

@@ -411,7 +411,28 @@ export type ProtocolConfigRecord = { weak: ModelRecord, ceiling: ModelRecord, st
  */
 student_rounds: number, };
 
-export type ReviewRule = "self_approval" | "lone_sign_off" | "not_lead" | "vote_out_of_range" | "missing_rationale" | "vetoed" | "verified_failed" | "stale_evidence" | "superseded" | "already_signed_off" | "identity" | "append_only" | "bad_anchor";
+export type QueuedVerification = { id: number, submissionId: string, shortId: string, 
+/**
+ * The pack asked for; `None`: the claim's.
+ */
+task: string | null, seeds: number | null, quick: boolean, requestedBy: string, requestedAt: string, state: RequestState, 
+/**
+ * The worker making it, or the last one that tried.
+ */
+worker: string | null, 
+/**
+ * Until when (RFC 3339) the worker holds it; a worker that stops lets it lapse, and the
+ * next worker takes the request again.
+ */
+leaseUntil: string | null, 
+/**
+ * How many times a worker has taken it.
+ */
+attempts: number, verificationId: string | null, error: string | null, };
+
+export type RequestState = "queued" | "running" | "done" | "failed";
+
+export type ReviewRule = "self_approval" | "lone_sign_off" | "not_lead" | "vote_out_of_range" | "missing_rationale" | "vetoed" | "verified_failed" | "stale_evidence" | "superseded" | "already_signed_off" | "identity" | "append_only" | "bad_anchor" | "not_verifier" | "bad_time" | "bad_request";
 
 export type ReviewStatus = "new" | "in_review" | "approved" | "rejected" | "signed_off";
 
@@ -805,3 +826,13 @@ export type VoteRequest = { review: number | null, verified: number | null, rati
  * The verification the reviewer read; the newest one when absent.
  */
 verificationId: string | null, };
+
+export type WorkSummary = { 
+/**
+ * The requests whose verification it stored.
+ */
+done: Array<QueuedVerification>, 
+/**
+ * The requests it gave up, or handed back for another worker.
+ */
+notDone: Array<QueuedVerification>, };

@@ -134,3 +134,41 @@ pub struct BatchRow {
     pub p_holm: Option<f64>,
     pub p_bh: Option<f64>,
 }
+
+/// Where a requested verification is (the store's states, as they cross to front ends).
+pub use aar_store::RequestState;
+
+/// A verification someone asked for, as the queue shows it to everyone.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct QueuedVerification {
+    pub id: u32,
+    pub submission_id: String,
+    pub short_id: String,
+    /// The pack asked for; `None`: the claim's.
+    pub task: Option<String>,
+    pub seeds: Option<u32>,
+    pub quick: bool,
+    pub requested_by: String,
+    pub requested_at: String,
+    pub state: RequestState,
+    /// The worker making it, or the last one that tried.
+    pub worker: Option<String>,
+    /// Until when (RFC 3339) the worker holds it; a worker that stops lets it lapse, and the
+    /// next worker takes the request again.
+    pub lease_until: Option<String>,
+    /// How many times a worker has taken it.
+    pub attempts: u32,
+    pub verification_id: Option<String>,
+    pub error: Option<String>,
+}
+
+/// What a worker did before it stopped (`--once`, or cancelled).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkSummary {
+    /// The requests whose verification it stored.
+    pub done: Vec<QueuedVerification>,
+    /// The requests it gave up, or handed back for another worker.
+    pub not_done: Vec<QueuedVerification>,
+}

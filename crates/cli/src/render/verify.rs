@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use aar_api::ApiError;
-use aar_api::dto::{BatchVerification, VerificationDetail};
+use aar_api::dto::{BatchVerification, QueuedVerification, RequestState, VerificationDetail, WorkSummary};
 use aar_review_schemas::verification::{CheckStatus, SuggestedVote, VerificationReport};
 
 use super::*;
@@ -112,4 +112,61 @@ pub fn batch(b: &BatchVerification) -> String {
          gains among those called significant.\n",
         b.rows.len()
     )
+}
+
+/// A request just queued.
+pub fn requested(q: &QueuedVerification) -> String {
+    format!(
+        "requested verification #{} of {} ({}): a worker makes it (`aar-review worker`); `aar-review queue` shows it\n",
+        q.id,
+        q.short_id,
+        if q.quick { "quick" } else { "full" }
+    )
+}
+
+/// The verification queue as a table, newest first.
+pub fn queue(requests: &[QueuedVerification]) -> String {
+    if requests.is_empty() {
+        return "no verification is waiting or running (`aar-review queue --all` shows finished ones)\n"
+            .to_owned();
+    }
+    let mut t = table();
+    t.set_header(["#", "ID", "STATE", "ASKED BY", "ASKED AT", "WORKER", "TRIES", "RESULT"]);
+    for q in requests {
+        let result = match (&q.verification_id, &q.error) {
+            (Some(v), _) => format!("verification {}", &v[..12.min(v.len())]),
+            (None, Some(e)) => e.clone(),
+            (None, None) => q.lease_until.as_ref().map(|t| format!("held until {t}")).unwrap_or_default(),
+        };
+        t.add_row([
+            q.id.to_string(),
+            q.short_id.clone(),
+            request_state(q.state),
+            q.requested_by.clone(),
+            q.requested_at.clone(),
+            q.worker.clone().unwrap_or_default(),
+            q.attempts.to_string(),
+            result,
+        ]);
+    }
+    format!("{t}\n")
+}
+
+fn request_state(state: RequestState) -> String {
+    let word = state.as_str();
+    match state {
+        RequestState::Failed => styled(WARNING, word),
+        RequestState::Done => styled(DIM, word),
+        _ => word.to_owned(),
+    }
+}
+
+/// What a worker did before it stopped.
+pub fn work_summary(w: &WorkSummary) -> String {
+    let mut all: Vec<QueuedVerification> = w.done.iter().chain(&w.not_done).cloned().collect();
+    all.sort_by_key(|q| std::cmp::Reverse(q.id));
+    match all.len() {
+        0 => "the queue was empty\n".to_owned(),
+        _ => queue(&all),
+    }
 }

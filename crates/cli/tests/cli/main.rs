@@ -12,6 +12,8 @@ use serde_json::Value;
 mod hardening;
 /// Issue 7: submitted methods re-run in the sandbox.
 mod methods;
+/// Issue 15: the verification queue and its workers.
+mod queue;
 /// Issue 9: the review workflow.
 mod review;
 mod verify;
@@ -47,6 +49,20 @@ impl Workspace {
             .env("NO_COLOR", "1")
             .args(args);
         cmd
+    }
+
+    /// The same command as a plain process, to run in the background and kill.
+    fn spawn(&self, args: &[&str]) -> std::process::Child {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("aar-review"));
+        cmd.env("AAR_REVIEW_DB", self.path("review.db"))
+            .env("AAR_REVIEW_REFERENCES", self.path("references"))
+            .env("AAR_REVIEW_USER", "tester")
+            .env("AAR_REVIEW_SECRETS_SEED", "2026")
+            .env("NO_COLOR", "1")
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        cmd.spawn().unwrap()
     }
 
     fn ok(&self, args: &[&str]) -> String {

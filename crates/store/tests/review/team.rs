@@ -2,12 +2,15 @@
 //! Each test logs in as reviewer and lead roles of its own and tries what a member with a grudge
 //! would.
 
+use std::time::Duration;
+
 use sqlx::Row;
 
 use super::*;
 
 const REVIEWER: &str = "aar_reviewer";
 const LEAD: &str = "aar_lead";
+const VERIFIER: &str = "aar_verifier";
 
 /// A team login made for one test.
 #[derive(Debug)]
@@ -333,7 +336,9 @@ async fn postgres_the_server_chains_the_audit_log_whatever_a_team_login_sends() 
 
 #[tokio::test]
 async fn postgres_team_logins_choose_no_ids_and_no_dates() {
-    let Some((db, [alice, bob])) = team([("alice", REVIEWER), ("bob", REVIEWER)]).await else {
+    let Some((db, [alice, bob, verifier])) =
+        team([("alice", REVIEWER), ("bob", REVIEWER), ("verifier", VERIFIER)]).await
+    else {
         return;
     };
     let owner = Store::open(&db.url).await.unwrap();
@@ -365,28 +370,32 @@ async fn postgres_team_logins_choose_no_ids_and_no_dates() {
         assert!(!v.cast_at.starts_with("1999"), "a team login's vote is dated by the server: {}", v.cast_at);
     }
 
-    // A verification dated in the far future (it would stay "newest" for good, making every real
-    // vote stale) and one no reader could decode are refused.
-    let verification = |suggestion: &str, finished_at: &str| {
+    // A reviewer stores no verification at all (they request one); even the verifier cannot store
+    // one dated in the far future (it would stay "newest" for good, making every real vote stale)
+    // or one no reader could decode.
+    let verification = |by: &Login, suggestion: &str, finished_at: &str| {
         format!(
             "INSERT INTO verifications (id, submission_id, task, suggestion, failed_checks, warned_checks, \
              finished_at, created_by, report) VALUES (md5(random()::text), '{id}', 'digits', '{suggestion}', \
              '[]', '[]', '{finished_at}', '{}', '{{}}')",
-            alice.name
+            by.name
         )
     };
+    let err = raw_error(&alice_raw, &verification(&alice, "+1", "2026-01-01T00:00:00Z")).await;
+    assert!(err.contains("permission denied"), "{err}");
+    let verifier_raw = verifier.raw().await;
     for (suggestion, finished_at, expected) in [
         ("+1", "9999-12-31T00:00:00Z", "aar:bad_time"),
         ("+1", "next tuesday", "aar:bad_time"),
         ("bogus", "2026-01-01T00:00:00Z", "verifications_suggestion"),
     ] {
-        let err = raw_error(&alice_raw, &verification(suggestion, finished_at)).await;
+        let err = raw_error(&verifier_raw, &verification(&verifier, suggestion, finished_at)).await;
         assert!(err.contains(expected), "{suggestion} {finished_at}: {err}");
     }
-    let err =
-        raw_error(&alice_raw, &verification("+1", "2026-01-01T00:00:00Z").replace("'[]', '[]'", "'x', '[]'"))
-            .await;
+    let unreadable = verification(&verifier, "+1", "2026-01-01T00:00:00Z").replace("'[]', '[]'", "'x', '[]'");
+    let err = raw_error(&verifier_raw, &unreadable).await;
     assert!(err.contains("json"), "{err}");
+    verifier_raw.close().await;
     // Reads keep working for everyone.
     assert!(owner.latest_verifications(None).await.unwrap().is_empty());
     assert!(owner.verify_audit().await.unwrap().broken.is_none());
@@ -420,7 +429,8 @@ async fn postgres_no_column_drawn_from_a_sequence_is_insertable_by_team_logins()
                       OR (c.relname = 'audit_log' AND a.attname IN ('prev_hash', 'hash'))";
     let insertable = names(
         sqlx::query(AssertSqlSafe(columns(&format!(
-            "({server_set}) AND pg_catalog.has_column_privilege('{REVIEWER}', a.attrelid, a.attnum, 'INSERT')"
+            "({server_set}) AND (pg_catalog.has_column_privilege('{REVIEWER}', a.attrelid, a.attnum, 'INSERT') \
+             OR pg_catalog.has_column_privilege('{VERIFIER}', a.attrelid, a.attnum, 'INSERT'))"
         ))))
         .fetch_all(&pool)
         .await
@@ -430,4 +440,81 @@ async fn postgres_no_column_drawn_from_a_sequence_is_insertable_by_team_logins()
     let guarded = names(sqlx::query(AssertSqlSafe(columns(server_set))).fetch_all(&pool).await.unwrap());
     assert!(guarded.len() >= 8, "the columns the server sets are there to check: {guarded:?}");
     pool.close().await;
+}
+
+#[tokio::test]
+async fn postgres_only_a_verifier_login_stores_verifications_and_works_the_queue() {
+    use aar_review_schemas::verification::RunRole;
+    use aar_store::{Lease, NewRequest, RequestState};
+    let Some((_db, [alice, verifier, both])) =
+        team([("alice", REVIEWER), ("verifier", VERIFIER), ("both", REVIEWER)]).await
+    else {
+        return;
+    };
+    // A login in a reviewer group and the verifier group is a person, not a verifier.
+    let admin = AnyPool::connect(&std::env::var(POSTGRES_ENV).unwrap()).await.unwrap();
+    sqlx::query(AssertSqlSafe(format!("GRANT {VERIFIER} TO {}", both.name))).execute(&admin).await.unwrap();
+    admin.close().await;
+
+    let alice_store = Store::open(&alice.url).await.unwrap();
+    let content = bundle("fn targets(ctx) { ctx.teacher }", "requested");
+    alice_store
+        .insert_submissions(&[NewSubmission { content: &content, origin: "t".into() }], &as_(&alice.name))
+        .await
+        .unwrap();
+    let run = sample_report();
+    let forged = || {
+        let mut report = sample_verification(content.id.as_str(), &run);
+        report.suggestion.vote = SuggestedVote::Verified;
+        report
+    };
+    // alice once stored a +1 of her own making; now she can only ask.
+    let err = alice_store
+        .insert_verification(forged(), &[(RunRole::Method, run.clone())], None, &as_(&alice.name))
+        .await;
+    assert!(err.unwrap_err().to_string().contains("permission denied"));
+    let request = NewRequest { submission: &content.id, task: None, seeds: None, quick: true };
+    let asked = alice_store.request_verification(&request, &as_(&alice.name)).await.unwrap();
+    assert_eq!(asked.requested_by, alice.name);
+    let alice_raw = alice.raw().await;
+    for sql in [
+        format!("UPDATE verification_requests SET state = 'failed' WHERE id = {}", asked.id),
+        format!(
+            "INSERT INTO verification_requests (submission_id, requested_by, requested_at, state) \
+             VALUES ('{}', '{}', 'now', 'done')",
+            content.id.as_str(),
+            alice.name
+        ),
+    ] {
+        let err = raw_error(&alice_raw, &sql).await;
+        assert!(err.contains("permission denied"), "{sql}: {err}");
+    }
+    alice_raw.close().await;
+    let err = alice_store.take_request(&alice.name, Duration::from_secs(60), 3, &as_(&alice.name)).await;
+    assert!(err.unwrap_err().to_string().contains("permission denied"), "a reviewer works no queue");
+
+    // A login that is also a reviewer does not pass as a verifier.
+    let both_store = Store::open(&both.url).await.unwrap();
+    let attempt = both_store
+        .insert_verification(forged(), &[(RunRole::Method, run.clone())], None, &as_(&both.name))
+        .await;
+    assert_eq!(refused(attempt), ReviewRule::NotVerifier);
+    both_store.close().await;
+
+    // The verifier takes the request and stores the verification, in its own name.
+    let verifier_store = Store::open(&verifier.url).await.unwrap();
+    let me = as_(&verifier.name);
+    let taken =
+        verifier_store.take_request(&verifier.name, Duration::from_secs(60), 3, &me).await.unwrap().unwrap();
+    let held = Lease { request: taken.id, worker: verifier.name.clone() };
+    let (stored, _) = verifier_store
+        .insert_verification(forged(), &[(RunRole::Method, run.clone())], Some(&held), &me)
+        .await
+        .unwrap();
+    assert_eq!(stored.created_by, verifier.name);
+    let done = alice_store.verification_requests(false).await.unwrap().remove(0);
+    assert_eq!((done.state, done.verification_id), (RequestState::Done, Some(stored.id)));
+    assert_eq!(alice_store.verify_audit().await.unwrap().broken, None);
+    verifier_store.close().await;
+    alice_store.close().await;
 }
