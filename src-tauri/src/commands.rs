@@ -6,9 +6,9 @@ use std::sync::{Arc, Mutex};
 
 use aar_api::dto::{
     AuditEntryView, BatchProgress, BatchVerification, CheckPrecision, CommentRequest, ExportFormat,
-    ExportSaved, FileContent, FlagJudgement, ImportReport, ListQuery, ReviewView, Reviewer, RunDetail,
-    RunProgress, RunRequest, RunSummary, StoreInfo, SubmissionDetail, SubmissionDiff, SubmissionSummary,
-    TaskSummary, VerificationDetail, VerifyProgress, VerifyRequest, VoteRequest,
+    ExportSaved, FileContent, FlagJudgement, ImportReport, ListQuery, QueuedVerification, ReviewView,
+    Reviewer, RunDetail, RunProgress, RunRequest, RunSummary, StoreInfo, SubmissionDetail, SubmissionDiff,
+    SubmissionSummary, TaskSummary, VerificationDetail, VerifyProgress, VerifyRequest, VoteRequest,
 };
 use aar_api::progress::ProgressForwarder;
 use aar_api::{Api, ApiError, AuditVerification, ErrorCode, Role};
@@ -211,6 +211,25 @@ pub async fn start_verify_batch(
 ) -> Result<BatchVerification, ApiError> {
     let mut sinks = aar_api::progress::batch_forwarder(move |p| drop(progress.send(p)));
     backend.api().await?.start_verify_batch(&ticket, &ids, request, &mut sinks).await
+}
+
+/// Queues a verification of a submission for a worker (`aar-review worker`).
+#[tauri::command]
+pub async fn request_verification(
+    backend: State<'_, Backend>,
+    id: String,
+    request: VerifyRequest,
+) -> Result<QueuedVerification, ApiError> {
+    backend.api().await?.request_verification(&id, request).await
+}
+
+/// The verification queue, newest first: waiting and running requests, or every one.
+#[tauri::command]
+pub async fn verification_queue(
+    backend: State<'_, Backend>,
+    all: bool,
+) -> Result<Vec<QueuedVerification>, ApiError> {
+    backend.api().await?.verification_queue(all).await
 }
 
 /// A submission's verifications, newest first.

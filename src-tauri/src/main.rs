@@ -41,6 +41,8 @@ fn main() {
             commands::cancel_run,
             commands::start_verify,
             commands::start_verify_batch,
+            commands::request_verification,
+            commands::verification_queue,
             commands::submission_verifications,
             commands::me,
             commands::set_reviewer,

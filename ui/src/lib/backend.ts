@@ -17,8 +17,9 @@ import type {
   FlagJudgement,
   ImportReport,
   ListQuery,
-  Reviewer,
+  QueuedVerification,
   ReviewView,
+  Reviewer,
   Role,
   RunDetail,
   RunProgress,
@@ -130,6 +131,11 @@ export const backend = {
   startRun,
   startVerify,
   startVerifyBatch,
+  /** Queues a verification for a worker (team mode: what a reviewer does instead of verifying). */
+  requestVerification: (id: string, request: VerifyRequest): Promise<QueuedVerification> =>
+    call("request_verification", { id, request }),
+  /** The verification queue, newest first: waiting and running requests, or every one. */
+  verificationQueue: (all: boolean): Promise<QueuedVerification[]> => call("verification_queue", { all }),
   /** The submission's stored verifications, newest first. */
   submissionVerifications: (id: string): Promise<VerificationDetail[]> => call("submission_verifications", { id }),
   /** False when the run had already ended (its result still arrives through `startRun`). */
