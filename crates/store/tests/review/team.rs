@@ -518,3 +518,118 @@ async fn postgres_only_a_verifier_login_stores_verifications_and_works_the_queue
     verifier_store.close().await;
     alice_store.close().await;
 }
+
+#[tokio::test]
+async fn postgres_reads_keep_working_whatever_a_team_login_inserts() {
+    let Some((db, [alice])) = team([("alice", REVIEWER)]).await else {
+        return;
+    };
+    let owner = Store::open(&db.url).await.unwrap();
+    let content = bundle("fn targets(ctx) { ctx.teacher }", "readable");
+    owner
+        .insert_submissions(&[NewSubmission { content: &content, origin: "t".into() }], &ctx())
+        .await
+        .unwrap();
+    let id = content.id.as_str();
+    let me = &alice.name;
+    let submission = |sub_id: &str, language: &str| {
+        format!(
+            "INSERT INTO submissions (id, title, author, created_at, method_path, method_language, origin, \
+             imported_at, imported_by) VALUES ('{sub_id}', 't', 'a', 'now', 'method.rhai', '{language}', 'raw', 'now', '{me}')"
+        )
+    };
+    let claim = |seeds: &str| {
+        format!(
+            "INSERT INTO claims (submission_id, position, task, pgr, seeds) VALUES ('{id}', 99, 'digits', 0.5, '{seeds}')"
+        )
+    };
+    let run = |split: &str| {
+        format!(
+            "INSERT INTO runs (id, task, method, submission_id, eval_split, backend, adapter, seeds, data_sha256, \
+             total_seconds, started_at, finished_at, created_by, report) VALUES ('r', 'digits', 'm', '{id}', '{split}', \
+             'flex', 'cpu', '[1]', 'x', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '{me}', '{{}}')"
+        )
+    };
+    let comment = format!(
+        "INSERT INTO comments (submission_id, anchor_kind, check_id, body, author, written_at) \
+         VALUES ('{id}', 'submission', 'bogus', 'hi', '{me}', 'now')"
+    );
+    let raw = alice.raw().await;
+    // Each of these once made every `list`, `runs` or export fail for everyone.
+    for sql in [
+        submission(&"ab".repeat(32), "klingon"),
+        submission("not-a-sha256", "rhai"),
+        claim("[-1]"),
+        claim("[1.5]"),
+        claim("not json"),
+        run("nope"),
+        comment,
+    ] {
+        let err = raw_error(&raw, &sql).await;
+        assert!(err.contains("_readable") || err.contains("invalid input syntax"), "{sql}: {err}");
+    }
+    raw.close().await;
+    assert_eq!(owner.list(&Default::default()).await.unwrap().len(), 1);
+    assert_eq!(owner.all_claims().await.unwrap().len(), 1);
+    assert!(owner.comments_of(&content.id).await.unwrap().is_empty());
+    owner.close().await;
+}
+
+#[tokio::test]
+async fn postgres_readable_rows_allow_every_value_the_rust_types_have() {
+    use aar_review_schemas::bundle::MethodLanguage;
+    use aar_review_schemas::verification::CheckId;
+    use aar_review_schemas::vocab::{Backend, EvalSplit, FileRole};
+    // A compile error here means a type gained a value: list it below, and in the migration's
+    // CHECK constraints (`rows_every_reader_decodes`), or stores of that value will be refused.
+    fn listed(language: MethodLanguage, role: FileRole, split: EvalSplit, backend: Backend) {
+        match (language, role, split, backend) {
+            (MethodLanguage::Rhai | MethodLanguage::Python, _, _, _) => {}
+        }
+        match role {
+            FileRole::Manifest | FileRole::Method | FileRole::Source | FileRole::Log => {}
+        }
+        match split {
+            EvalSplit::Dev | EvalSplit::Test | EvalSplit::Private => {}
+        }
+        match backend {
+            Backend::Flex | Backend::Wgpu => {}
+        }
+    }
+    let _ = listed;
+    let Some((db, [])) = team([]).await else {
+        return;
+    };
+    let pool = AnyPool::connect(&db.url).await.unwrap();
+    let definition = |name: &str| {
+        let sql = format!(
+            "SELECT pg_catalog.pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint WHERE conname = '{name}'"
+        );
+        let pool = pool.clone();
+        async move {
+            sqlx::query(AssertSqlSafe(sql)).fetch_one(&pool).await.unwrap().try_get::<String, _>(0).unwrap()
+        }
+    };
+    let values: [(&str, Vec<&str>); 5] = [
+        ("submissions_readable", vec![MethodLanguage::Rhai.as_str(), MethodLanguage::Python.as_str()]),
+        (
+            "submission_files_readable",
+            [FileRole::Manifest, FileRole::Method, FileRole::Source, FileRole::Log]
+                .map(FileRole::as_str)
+                .to_vec(),
+        ),
+        (
+            "runs_readable",
+            [EvalSplit::Dev, EvalSplit::Test, EvalSplit::Private].map(EvalSplit::as_str).to_vec(),
+        ),
+        ("runs_readable", [Backend::Flex, Backend::Wgpu].map(Backend::as_str).to_vec()),
+        ("comments_readable", CheckId::ALL.map(CheckId::as_str).to_vec()),
+    ];
+    for (constraint, allowed) in values {
+        let def = definition(constraint).await;
+        for value in allowed {
+            assert!(def.contains(&format!("'{value}'")), "{constraint} does not allow `{value}`: {def}");
+        }
+    }
+    pool.close().await;
+}
