@@ -262,9 +262,10 @@ impl Api {
 
     pub async fn list(&self, query: &ListQuery) -> ApiResult<Vec<SubmissionSummary>> {
         let filter = ListFilter { author: query.author.clone(), task: query.task.clone() };
+        let unfiltered = filter.author.is_none() && filter.task.is_none();
         let rows = self.store.list(&filter).await?;
         let reviews = self.reviews().await?;
-        let mut summaries = views::summaries(&self.store, rows, &reviews).await?;
+        let mut summaries = views::summaries(&self.store, rows, unfiltered, &reviews).await?;
         if query.sort == SortKey::ClaimedPgr {
             // Stable sort keeps newest-first among equal PGRs.
             summaries.sort_by(|a, b| {
