@@ -44,6 +44,9 @@ const SQLITE_BUSY_TIMEOUT: &str = "PRAGMA busy_timeout = 60000";
 /// How long an open waits for another process's lock: as long as the busy timeout above.
 const SQLITE_BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// Turns PostgreSQL's JIT compilation off for the store's sessions (see `open_at`).
+const POSTGRES_NO_JIT: &str = "SET jit = off";
+
 /// The PostgreSQL advisory lock every write transaction takes (an arbitrary constant: "AARR").
 const WRITE_LOCK_KEY: i64 = 0x4141_5252;
 
@@ -136,6 +139,17 @@ impl Store {
             pool_options = pool_options.after_connect(|conn, _| {
                 Box::pin(async move {
                     conn.execute(SQLITE_BUSY_TIMEOUT).await?;
+                    Ok(())
+                })
+            });
+        } else {
+            // The review views are many small indexed lookups whose correlated subqueries inflate
+            // the planner's cost estimate past the JIT threshold, and compiling the plan then
+            // takes seconds: at 10,000 submissions the review tallies took 2.9 s with JIT and
+            // 0.1 s without (`queue_scale`, BENCHMARKS.md).
+            pool_options = pool_options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute(POSTGRES_NO_JIT).await?;
                     Ok(())
                 })
             });
