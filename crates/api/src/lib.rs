@@ -387,13 +387,16 @@ impl Api {
     ) -> ApiResult<VerificationDetail> {
         let id = self.resolve(id).await?;
         self.check_may_verify().await?;
-        let context = verify::Context {
-            clock: self.clock.clone(),
-            secrets: self.secrets.clone(),
-            isolation: self.isolation.clone(),
-            lease: None,
-        };
-        verify::verify(&self.store, self.write_context(), context, &id, request, sinks, cancel).await
+        verify::verify(
+            &self.store,
+            self.write_context(),
+            self.verify_context(None),
+            &id,
+            request,
+            sinks,
+            cancel,
+        )
+        .await
     }
 
     /// Like [`Api::verify`], cancelled by name through [`Api::cancel_run`] with the same ticket.

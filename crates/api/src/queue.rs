@@ -98,6 +98,17 @@ impl Api {
         Ok(self.store.verification_requests(!all).await?.into_iter().map(view).collect())
     }
 
+    /// What a verification draws on besides the store: this service's clock, secrets and
+    /// isolation, and the queue request it makes, if any.
+    pub(crate) fn verify_context(&self, lease: Option<Lease>) -> verify::Context {
+        verify::Context {
+            clock: self.clock.clone(),
+            secrets: self.secrets.clone(),
+            isolation: self.isolation.clone(),
+            lease,
+        }
+    }
+
     /// Refuses a verification this login could not store, before any training: in team mode
     /// only a verifier login stores verifications.
     pub(crate) async fn check_may_verify(&self) -> ApiResult<()> {
@@ -161,15 +172,12 @@ impl Api {
                 break;
             }
         }
+        // Where each request stands now (done, queued again, failed), read once.
+        let mut now: std::collections::HashMap<i64, RequestRow> =
+            self.store.verification_requests(false).await?.into_iter().map(|r| (r.id, r)).collect();
         for request in summary.done.iter_mut().chain(summary.not_done.iter_mut()) {
-            if let Some(now) = self
-                .store
-                .verification_requests(false)
-                .await?
-                .into_iter()
-                .find(|r| r.id == i64::from(request.id))
-            {
-                *request = view(now);
+            if let Some(row) = now.remove(&i64::from(request.id)) {
+                *request = view(row);
             }
         }
         Ok(summary)
@@ -189,12 +197,7 @@ impl Api {
     ) -> ApiResult<VerificationDetail> {
         let id = self.resolve(&row.submission_id).await?;
         let this_one = CancelToken::new();
-        let context = verify::Context {
-            clock: self.clock.clone(),
-            secrets: self.secrets.clone(),
-            isolation: self.isolation.clone(),
-            lease: Some(held.clone()),
-        };
+        let context = self.verify_context(Some(held.clone()));
         let work =
             verify::verify(&self.store, self.write_context(), context, &id, request, sinks, this_one.clone());
         tokio::pin!(work);

@@ -568,11 +568,7 @@ async fn dispatch(api: &Api, command: Command) -> Result<(), ApiError> {
             }
             let (cancel, interrupt) = cancel_on_ctrl_c();
             let bar = progress::Bar::new(!json);
-            let step_bar = bar.clone();
-            let mut sinks = move |step: &aar_api::dto::VerifyStep| -> Box<dyn aar_api::ProgressSink + Send> {
-                step_bar.start_step(step);
-                Box::new(step_bar.clone())
-            };
+            let mut sinks = bar.step_sinks();
             if all {
                 let result = api.verify_batch(&[], request, &mut sinks, cancel).await;
                 interrupt.abort();

@@ -24,6 +24,17 @@ impl Bar {
         Bar(bar)
     }
 
+    /// A verification's step sinks: each run says which it is and draws on this bar.
+    pub fn step_sinks(
+        &self,
+    ) -> impl FnMut(&aar_api::dto::VerifyStep) -> Box<dyn ProgressSink + Send> + Send + 'static {
+        let bar = self.clone();
+        move |step| {
+            bar.start_step(step);
+            Box::new(bar.clone())
+        }
+    }
+
     /// A new run of a verification: says which, and restarts the bar for it.
     pub fn start_step(&self, step: &aar_api::dto::VerifyStep) {
         self.0.println(format!(
@@ -81,11 +92,7 @@ pub struct WorkerOutput {
 impl WorkerOutput {
     pub fn new(visible: bool) -> WorkerOutput {
         let bar = Bar::new(visible);
-        let step_bar = bar.clone();
-        let steps = Box::new(move |step: &aar_api::dto::VerifyStep| -> Box<dyn ProgressSink + Send> {
-            step_bar.start_step(step);
-            Box::new(step_bar.clone())
-        });
+        let steps = Box::new(bar.step_sinks());
         WorkerOutput { bar, steps }
     }
 
