@@ -45,6 +45,23 @@ async fn current_status(store: &Store, id: &SubmissionId) -> ReviewStatus {
     status(&store.review_tally(id).await.unwrap())
 }
 
+/// Version `n` of one method ("idea"): the first at source ref `c1`, each later one marked a
+/// revision of it, all by the same self-declared author.
+fn idea_version(n: u32) -> BundleContent {
+    if n == 1 {
+        return bundle_with("fn targets(ctx) { ctx.teacher }", "idea", r#""source_ref":"c1","#);
+    }
+    bundle_with(
+        &format!("fn targets(ctx) {{ ctx.teacher }} // v{n}"),
+        "idea",
+        &format!(r#""source_ref":"c{n}","parent":"c1","revision":true,"#),
+    )
+}
+
+async fn import(store: &Store, content: &BundleContent, importer: &str) {
+    store.insert_submissions(&[NewSubmission { content, origin: "t".into() }], &as_(importer)).await.unwrap();
+}
+
 /// Stores a verification of `id` suggesting `vote`, finished at `minute` past noon.
 async fn verify(store: &Store, id: &SubmissionId, vote: SuggestedVote, minute: u32) -> String {
     let mut run = sample_report();
@@ -224,22 +241,11 @@ async fn a_new_version_makes_votes_stale_but_a_veto_follows_it() {
     for db in databases().await {
         let store = Store::open(&db.url).await.unwrap();
         store.set_role("carol", Role::Lead, &as_("carol")).await.unwrap();
-        let v1 = bundle_with("fn targets(ctx) { ctx.teacher }", "idea", r#""source_ref":"c1","#);
-        let v2 = bundle_with(
-            "fn targets(ctx) { ctx.teacher } // v2",
-            "idea",
-            r#""source_ref":"c2","parent":"c1","revision":true,"#,
-        );
-        store
-            .insert_submissions(&[NewSubmission { content: &v1, origin: "t".into() }], &as_("alice"))
-            .await
-            .unwrap();
+        let (v1, v2) = (idea_version(1), idea_version(2));
+        import(&store, &v1, "alice").await;
         store.cast_vote(&vote(&v1.id, Label::Review, 2, "approve"), &as_("bob")).await.unwrap();
         store.cast_vote(&vote(&v1.id, Label::Review, -2, "no"), &as_("dan")).await.unwrap();
-        store
-            .insert_submissions(&[NewSubmission { content: &v2, origin: "t".into() }], &as_("alice"))
-            .await
-            .unwrap();
+        import(&store, &v2, "alice").await;
 
         let votes = store.votes_of(&v1.id).await.unwrap();
         assert_eq!(votes[0].stale, Some(StaleReason::NewVersion), "{:?}", store.dialect());
@@ -249,10 +255,7 @@ async fn a_new_version_makes_votes_stale_but_a_veto_follows_it() {
         let derived =
             bundle_with("fn targets(ctx) { 1 }", "other idea", r#""source_ref":"d1","parent":"c2","#);
         store.cast_vote(&vote(&v2.id, Label::Review, 1, "ok"), &as_("erin")).await.unwrap();
-        store
-            .insert_submissions(&[NewSubmission { content: &derived, origin: "t".into() }], &as_("alice"))
-            .await
-            .unwrap();
+        import(&store, &derived, "alice").await;
         assert_eq!(store.votes_of(&v2.id).await.unwrap()[0].stale, None);
         // The veto holds on the new version until dan lifts it there.
         assert_eq!(current_status(&store, &v2.id).await, ReviewStatus::Rejected);
@@ -272,27 +275,16 @@ async fn a_newer_version_from_someone_else_is_a_new_submission_and_reopens_nothi
     for db in databases().await {
         let store = Store::open(&db.url).await.unwrap();
         store.set_role("carol", Role::Lead, &as_("carol")).await.unwrap();
-        let v1 = bundle_with("fn targets(ctx) { ctx.teacher }", "idea", r#""source_ref":"c1","#);
         // Same self-declared author, marked a revision of v1: only the importer differs.
-        let v2 = bundle_with(
-            "fn targets(ctx) { ctx.teacher } // v2",
-            "idea",
-            r#""source_ref":"c2","parent":"c1","revision":true,"#,
-        );
-        store
-            .insert_submissions(&[NewSubmission { content: &v1, origin: "t".into() }], &as_("alice"))
-            .await
-            .unwrap();
+        let (v1, v2) = (idea_version(1), idea_version(2));
+        import(&store, &v1, "alice").await;
         store.cast_vote(&vote(&v1.id, Label::Review, 2, "approve"), &as_("bob")).await.unwrap();
         store.cast_vote(&vote(&v1.id, Label::Review, -2, "no"), &as_("dan")).await.unwrap();
         store.cast_vote(&vote(&v1.id, Label::Review, 1, "lifted"), &as_("dan")).await.unwrap();
         store.sign_off(&v1.id, "ok", None, &as_("carol")).await.unwrap();
         assert_eq!(current_status(&store, &v1.id).await, ReviewStatus::SignedOff);
 
-        store
-            .insert_submissions(&[NewSubmission { content: &v2, origin: "t".into() }], &as_("mallory"))
-            .await
-            .unwrap();
+        import(&store, &v2, "mallory").await;
         assert_eq!(current_status(&store, &v1.id).await, ReviewStatus::SignedOff, "{:?}", store.dialect());
         assert!(
             store.votes_of(&v1.id).await.unwrap().iter().all(|v| v.stale != Some(StaleReason::NewVersion))
@@ -302,15 +294,7 @@ async fn a_newer_version_from_someone_else_is_a_new_submission_and_reopens_nothi
         assert_eq!(store.children(&store.submission(&v1.id).await.unwrap()).await.unwrap().len(), 1);
 
         // From v1's importer the same bundle would have been its next version.
-        let v3 = bundle_with(
-            "fn targets(ctx) { ctx.teacher } // v3",
-            "idea",
-            r#""source_ref":"c3","parent":"c1","revision":true,"#,
-        );
-        store
-            .insert_submissions(&[NewSubmission { content: &v3, origin: "t".into() }], &as_("alice"))
-            .await
-            .unwrap();
+        import(&store, &idea_version(3), "alice").await;
         assert_eq!(store.votes_of(&v1.id).await.unwrap()[0].stale, Some(StaleReason::NewVersion));
         store.close().await;
     }
